@@ -1,0 +1,3 @@
+module github.com/auxon-planner/auxon
+
+go 1.26.8
