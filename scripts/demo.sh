@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# demo.sh — the main job on the bundled example: installs HiGHS if needed,
+# builds auxon and runs it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+bash scripts/setup-highs.sh
+mkdir -p bin out
+go build -o bin/auxon ./cmd/auxon
+bin/auxon version
