@@ -61,14 +61,14 @@ func Validate(in *Intent) Problems {
 
 // validator carries the indexes the checks share.
 type validator struct {
-	in         *Intent
-	ps         Problems
-	net        *Network
+	in          *Intent
+	ps          Problems
+	net         *Network
 	resourceSet map[string]bool
-	clusterOf  map[string]*Cluster
-	serviceOf  map[string]*Service
-	regions    map[string]bool // regions with clusters or demand
-	places     []string        // cluster, region and continent names
+	clusterOf   map[string]*Cluster
+	serviceOf   map[string]*Service
+	regions     map[string]bool // regions with clusters or demand
+	places      []string        // cluster, region and continent names
 }
 
 func newValidator(in *Intent) *validator {
