@@ -1,0 +1,594 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/auxon-planner/auxon/planner/highs"
+)
+
+// The MILP
+//
+// Indices: service s, cluster c (region g(c)), resource r, demand region g,
+// dependency s→t. C_s is the set of candidate clusters of s: the clusters
+// its Allowed list permits plus those a Reservation pins with Min > 0,
+// less those where one replica does not fit the supply (unless pinned).
+// Only pairs in C_s get variables; that sparsity is what makes large plans
+// solvable.
+//
+// Variables:
+//
+//	n[s,c] ∈ ℤ, 0 ≤ n ≤ M[s,c]       replicas of s in c
+//	y[s,c] ∈ {0,1}                    s present in c
+//	f[s,g,c] ≥ 0                      demand of s from g served in c;
+//	                                  only if RTT(g, g(c)) ≤ SLO(s)
+//	h[s→t,c,c'] ≥ 0                   load on t created by s in c, served
+//	                                  in c'; only if RTT(g(c), g(c')) ≤ MaxRTT
+//	u[s,g] ≥ 0                        unmet demand (see Solve for pricing)
+//	θ[s,Z], π[s,c] ≥ 0                the N+k terms, below
+//	z[c] ∈ [0,1]                      cluster c hosts anything (only when c
+//	                                  has a fixed cost; integral at the
+//	                                  optimum because z ≥ y and y is binary)
+//	d[s,c] ≥ 0                        |n[s,c] − current[s,c]| (only with a
+//	                                  move cost)
+//
+// With load[s,c] = Σ_g f[s,g,c] + Σ_{p→s, q} h[p→s,q,c], the rows are:
+//
+//	(demand)     Σ_c f[s,g,c] + u[s,g] = D[s,g]
+//	(capacity)   load[s,c] − cap(s)·n[s,c] ≤ 0
+//	(dependency) Σ_c' h[s→t,c,c'] − ρ(s→t)·load[s,c] = 0
+//	(supply)     Σ_s shape[s,r]·n[s,c] ≤ supply[c,r]
+//	(link)       min(s,c)·y[s,c] ≤ n[s,c] ≤ M[s,c]·y[s,c]
+//	(footprint)  MinClusters(s) ≤ Σ_c y[s,c] ≤ MaxClusters(s)
+//	(N+k)        Σ_{c∈Z} cap·n[s,c] − k·θ[s,Z] − Σ_{c∈Z} π[s,c]
+//	                 − Σ_{c∈Z} load[s,c] ≥ 0,
+//	             π[s,c] − cap·n[s,c] + θ[s,Z] ≥ 0
+//	(fixed)      z[c] − y[s,c] ≥ 0
+//	(churn)      d[s,c] − n[s,c] ≥ −current,  d[s,c] + n[s,c] ≥ current
+//
+// The N+k rows are the exact LP form of "the capacity left after losing
+// the k largest clusters of zone Z carries the zone's load": for values
+// v_c, the sum of the k largest equals min over θ ≥ 0 of
+// k·θ + Σ_c max(0, v_c − θ), so Σ v − (k largest) ≥ L holds if and only if
+// some θ, π satisfy the rows above. A zone with at most k candidate
+// clusters can then carry no load, as it must.
+//
+// Tight big-M: M[s,c] is the least of the replicas that fit the cluster's
+// supply (⌊supply[c,r]/shape[s,r]⌋ over r), the reservation's Max, and
+// max(MinReplicas, ⌈L̄_s/cap(s)⌉) where L̄_s bounds the total load of s
+// (its demand plus ρ times the bound of every service depending on it,
+// in topological order): replicas beyond L̄_s/cap in one cluster can be
+// removed without breaking any row, N+k included, so the bound loses no
+// optimal plan.
+//
+// Objective: Σ price[c,r]·shape[s,r]·n[s,c] + Σ FixedCost(c)·z[c]
+// + MoveCost·Σ d[s,c] (+ the constant churn of current pairs that are no
+// longer candidates).
+type formulation struct {
+	in  *Intent
+	net *Network
+	m   *highs.Model
+	// named gives every column and row a name (for model files).
+	named bool
+
+	svc    []*svcVars
+	svcIdx map[string]int
+	cl     []*Cluster
+	clIdx  map[string]int
+	res    []string // resources used by some shape
+
+	unmet   []unmetVar // every u[s,g]
+	depVars []depVar   // every h
+	z       map[int]int
+	churn   float64 // constant churn of non-candidate current pairs
+
+	// rows by kind, for reports: demand row of each unmet var, supply
+	// rows by (cluster, resource).
+	supplyRow map[[2]int]int
+}
+
+// svcVars are the variables and facts of one service.
+type svcVars struct {
+	s      *Service
+	cap    float64
+	cands  []int       // candidate cluster indices, in Clusters order
+	n, y   map[int]int // cluster -> column
+	loadIn map[int][]term
+	bound  float64 // L̄_s
+	minRep int
+}
+
+// term is one coefficient of a linear expression.
+type term struct {
+	col int
+	val float64
+}
+
+type unmetVar struct {
+	svc    int
+	region string
+	demand float64
+	col    int
+	row    int       // the demand row
+	f      []flowVar // its f[s,g,·] columns
+}
+
+type flowVar struct {
+	cluster int
+	col     int
+}
+
+type depVar struct {
+	svc, dep   int // s and t
+	from, to   int // clusters
+	col        int
+	dependency *Dependency
+}
+
+// build turns a validated intent into the MILP above; named names every
+// column and row, as model files want.
+func build(in *Intent, named bool) (*formulation, error) {
+	fm := &formulation{in: in, named: named, net: NewNetwork(in), m: &highs.Model{}, svcIdx: map[string]int{},
+		clIdx: map[string]int{}, z: map[int]int{}, supplyRow: map[[2]int]int{}}
+	for i := range in.Clusters {
+		fm.cl = append(fm.cl, &in.Clusters[i])
+		fm.clIdx[in.Clusters[i].Name] = i
+	}
+	for i := range in.Services {
+		s := &in.Services[i]
+		fm.svcIdx[s.Name] = i
+		fm.svc = append(fm.svc, &svcVars{s: s, cap: s.ReplicaCapacity, n: map[int]int{}, y: map[int]int{},
+			loadIn: map[int][]term{}, minRep: max(s.MinReplicas, 1)})
+	}
+	fm.resources()
+	if err := fm.loadBounds(); err != nil {
+		return nil, err
+	}
+	fm.candidates()
+	fm.replicaVars()
+	fm.demandRows()
+	fm.dependencyRows()
+	fm.capacityRows()
+	fm.supplyRows()
+	fm.footprintRows()
+	fm.redundancyRows()
+	fm.fixedCostRows()
+	fm.churnRows()
+	fm.m.Offset = fm.churn
+	return fm, nil
+}
+
+// resources lists, in Resources-tab order, every resource some service
+// consumes.
+func (fm *formulation) resources() {
+	used := map[string]bool{}
+	for _, sv := range fm.svc {
+		for r, a := range sv.s.Shape {
+			if a > 0 {
+				used[r] = true
+			}
+		}
+	}
+	for _, r := range fm.in.Resources {
+		if used[r.Name] {
+			fm.res = append(fm.res, r.Name)
+			delete(used, r.Name)
+		}
+	}
+	rest := make([]string, 0, len(used))
+	for r := range used {
+		rest = append(rest, r)
+	}
+	sort.Strings(rest)
+	fm.res = append(fm.res, rest...)
+}
+
+// loadBounds computes L̄_s, the most load service s can ever carry: its
+// demand plus ρ·L̄_p for every p that depends on it.
+func (fm *formulation) loadBounds() error {
+	for _, d := range fm.in.Demand {
+		if i, ok := fm.svcIdx[d.Service]; ok {
+			fm.svc[i].bound += d.Amount
+		}
+	}
+	order, err := fm.topoOrder()
+	if err != nil {
+		return err
+	}
+	for _, i := range order {
+		for k := range fm.in.Dependencies {
+			d := &fm.in.Dependencies[k]
+			if d.Service == fm.svc[i].s.Name {
+				if t, ok := fm.svcIdx[d.DependsOn]; ok {
+					fm.svc[t].bound += d.Ratio * fm.svc[i].bound
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// topoOrder orders services so that each comes before those it depends
+// on.
+func (fm *formulation) topoOrder() ([]int, error) {
+	indeg := make([]int, len(fm.svc))
+	out := make([][]int, len(fm.svc))
+	for _, d := range fm.in.Dependencies {
+		s, ok1 := fm.svcIdx[d.Service]
+		t, ok2 := fm.svcIdx[d.DependsOn]
+		if ok1 && ok2 {
+			out[s] = append(out[s], t)
+			indeg[t]++
+		}
+	}
+	var queue, order []int
+	for i, d := range indeg {
+		if d == 0 {
+			queue = append(queue, i)
+		}
+	}
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		order = append(order, i)
+		for _, t := range out[i] {
+			if indeg[t]--; indeg[t] == 0 {
+				queue = append(queue, t)
+			}
+		}
+	}
+	if len(order) != len(fm.svc) {
+		return nil, fmt.Errorf("dependencies form a cycle")
+	}
+	return order, nil
+}
+
+// reservations indexes the Reservations tab by (service, cluster).
+func (fm *formulation) reservations() map[[2]int]*Reservation {
+	out := map[[2]int]*Reservation{}
+	for k := range fm.in.Reservations {
+		r := &fm.in.Reservations[k]
+		s, ok1 := fm.svcIdx[r.Service]
+		c, ok2 := fm.clIdx[r.Cluster]
+		if ok1 && ok2 {
+			out[[2]int{s, c}] = r
+		}
+	}
+	return out
+}
+
+// fit is how many replicas of s fit cluster c's supply on their own.
+func (fm *formulation) fit(sv *svcVars, c int) float64 {
+	fit := math.Inf(1)
+	for r, a := range sv.s.Shape {
+		if a > 0 {
+			fit = math.Min(fit, math.Floor(fm.cl[c].Supply[r]/a+fitTol))
+		}
+	}
+	return fit
+}
+
+// fitTol absorbs floating-point error in supply/shape divisions so that,
+// say, 3.0/0.1 still fits 30 replicas.
+const fitTol = 1e-9
+
+// candidates fills C_s.
+func (fm *formulation) candidates() {
+	res := fm.reservations()
+	for i, sv := range fm.svc {
+		for c := range fm.cl {
+			r := res[[2]int{i, c}]
+			pinned := r != nil && r.Min > 0
+			need := float64(sv.minRep) // the fewest replicas a used pair holds
+			if r != nil && r.HasMax {
+				if r.Max == 0 {
+					continue
+				}
+				need = math.Min(need, float64(r.Max))
+			}
+			if (sv.s.Allows(fm.cl[c]) && fm.fit(sv, c) >= need) || pinned {
+				sv.cands = append(sv.cands, c)
+			}
+		}
+	}
+}
+
+// replicaVars adds n, y and the link rows, with tight bounds.
+func (fm *formulation) replicaVars() {
+	res := fm.reservations()
+	for i, sv := range fm.svc {
+		for _, c := range sv.cands {
+			upper := fm.fit(sv, c)
+			if sv.cap > 0 {
+				upper = math.Min(upper, math.Max(float64(sv.minRep), math.Ceil(sv.bound/sv.cap-fitTol)))
+			} else {
+				upper = math.Min(upper, float64(sv.minRep))
+			}
+			lower, ylow := 0.0, 0.0
+			minRep := float64(sv.minRep)
+			if r := res[[2]int{i, c}]; r != nil {
+				if r.HasMax {
+					upper = math.Min(upper, float64(r.Max))
+					minRep = math.Min(minRep, float64(r.Max))
+				}
+				if r.Min > 0 {
+					lower, ylow = float64(r.Min), 1
+					upper = math.Max(upper, lower) // a pin beyond supply shows up as a supply conflict
+				}
+			}
+			upper = math.Max(upper, 0)
+			cost := 0.0
+			for r, a := range sv.s.Shape {
+				cost += a * fm.cl[c].Price[r]
+			}
+			n := fm.col(fm.nm("n", sv.s.Name, fm.cl[c].Name), cost, lower, upper, true)
+			y := fm.col(fm.nm("y", sv.s.Name, fm.cl[c].Name), 0, ylow, math.Min(1, upper), true)
+			sv.n[c], sv.y[c] = n, y
+			// min·y ≤ n ≤ M·y
+			fm.row(fm.nm("minrep", sv.s.Name, fm.cl[c].Name), 0, highs.Inf, []int{n, y}, []float64{1, -math.Min(minRep, upper)})
+			fm.row(fm.nm("maxrep", sv.s.Name, fm.cl[c].Name), -highs.Inf, 0, []int{n, y}, []float64{1, -upper})
+		}
+	}
+}
+
+// demandRows adds f and u and the demand rows, merging Demand rows of the
+// same service and region.
+func (fm *formulation) demandRows() {
+	type key struct {
+		s int
+		g string
+	}
+	total := map[key]float64{}
+	var keys []key
+	for _, d := range fm.in.Demand {
+		s, ok := fm.svcIdx[d.Service]
+		if !ok {
+			continue
+		}
+		k := key{s, d.Region}
+		if _, seen := total[k]; !seen {
+			keys = append(keys, k)
+		}
+		total[k] += d.Amount
+	}
+	for _, k := range keys {
+		sv := fm.svc[k.s]
+		u := unmetVar{svc: k.s, region: k.g, demand: total[k]}
+		idx, val := []int{}, []float64{}
+		for _, c := range sv.cands {
+			if sv.cap <= 0 || !fm.net.Within(k.g, fm.cl[c].Region, sv.s.LatencySLO, sv.s.HasLatencySLO) {
+				continue
+			}
+			f := fm.col(fm.nm("f", sv.s.Name, k.g, fm.cl[c].Name), 0, 0, highs.Inf, false)
+			u.f = append(u.f, flowVar{c, f})
+			sv.loadIn[c] = append(sv.loadIn[c], term{f, 1})
+			idx, val = append(idx, f), append(val, 1)
+		}
+		u.col = fm.col(fm.nm("u", sv.s.Name, k.g), 0, 0, total[k], false)
+		idx, val = append(idx, u.col), append(val, 1)
+		u.row = fm.row(fm.nm("demand", sv.s.Name, k.g), total[k], total[k], idx, val)
+		fm.unmet = append(fm.unmet, u)
+	}
+}
+
+// dependencyRows adds h and the dependency rows. Services are visited so
+// that every load term of s exists before s's own dependency rows use it.
+func (fm *formulation) dependencyRows() {
+	order, _ := fm.topoOrder() // acyclic: checked in build
+	for _, i := range order {
+		sv := fm.svc[i]
+		for k := range fm.in.Dependencies {
+			d := &fm.in.Dependencies[k]
+			t, ok := fm.svcIdx[d.DependsOn]
+			if d.Service != sv.s.Name || !ok {
+				continue
+			}
+			tv := fm.svc[t]
+			for _, c := range sv.cands {
+				idx, val := []int{}, []float64{}
+				for _, c2 := range tv.cands {
+					if tv.cap <= 0 || !fm.net.Within(fm.cl[c].Region, fm.cl[c2].Region, d.MaxRTT, d.HasMaxRTT) {
+						continue
+					}
+					h := fm.col(fm.nm("h", sv.s.Name, d.DependsOn, fm.cl[c].Name, fm.cl[c2].Name), 0, 0, highs.Inf, false)
+					fm.depVars = append(fm.depVars, depVar{svc: i, dep: t, from: c, to: c2, col: h, dependency: d})
+					tv.loadIn[c2] = append(tv.loadIn[c2], term{h, 1})
+					idx, val = append(idx, h), append(val, 1)
+				}
+				for _, tm := range sv.loadIn[c] {
+					idx, val = append(idx, tm.col), append(val, -d.Ratio*tm.val)
+				}
+				if len(idx) > 0 {
+					fm.row(fm.nm("dep", sv.s.Name, d.DependsOn, fm.cl[c].Name), 0, 0, idx, val)
+				}
+			}
+		}
+	}
+}
+
+// capacityRows adds load[s,c] ≤ cap·n[s,c].
+func (fm *formulation) capacityRows() {
+	for _, sv := range fm.svc {
+		for _, c := range sv.cands {
+			terms := sv.loadIn[c]
+			if len(terms) == 0 {
+				continue
+			}
+			idx, val := []int{sv.n[c]}, []float64{-sv.cap}
+			for _, tm := range terms {
+				idx, val = append(idx, tm.col), append(val, tm.val)
+			}
+			fm.row(fm.nm("cap", sv.s.Name, fm.cl[c].Name), -highs.Inf, 0, idx, val)
+		}
+	}
+}
+
+// supplyRows adds Σ_s shape·n ≤ supply per cluster and resource.
+func (fm *formulation) supplyRows() {
+	for c, cl := range fm.cl {
+		for ri, r := range fm.res {
+			idx, val := []int{}, []float64{}
+			for _, sv := range fm.svc {
+				if n, ok := sv.n[c]; ok && sv.s.Shape[r] > 0 {
+					idx, val = append(idx, n), append(val, sv.s.Shape[r])
+				}
+			}
+			if len(idx) > 0 {
+				fm.supplyRow[[2]int{c, ri}] = fm.row(fm.nm("supply", cl.Name, r), -highs.Inf, cl.Supply[r], idx, val)
+			}
+		}
+	}
+}
+
+// footprintRows bounds the number of clusters a service uses.
+func (fm *formulation) footprintRows() {
+	for _, sv := range fm.svc {
+		if sv.s.MinClusters <= 0 && (sv.s.MaxClusters <= 0 || sv.s.MaxClusters >= len(sv.cands)) {
+			continue
+		}
+		idx, val := []int{}, []float64{}
+		for _, c := range sv.cands {
+			idx, val = append(idx, sv.y[c]), append(val, 1)
+		}
+		lo, hi := 0.0, highs.Inf
+		if sv.s.MinClusters > 0 {
+			lo = float64(sv.s.MinClusters)
+		}
+		if sv.s.MaxClusters > 0 {
+			hi = float64(sv.s.MaxClusters)
+		}
+		fm.row(fm.nm("footprint", sv.s.Name), lo, hi, idx, val)
+	}
+}
+
+// redundancyRows adds the N+k rows per zone of each service's scope.
+func (fm *formulation) redundancyRows() {
+	for _, sv := range fm.svc {
+		k := sv.s.Redundancy
+		if k <= 0 || sv.cap <= 0 {
+			continue
+		}
+		zones, order := map[string][]int{}, []string{}
+		for _, c := range sv.cands {
+			z := fm.cl[c].Zone(sv.s.Scope)
+			if _, ok := zones[z]; !ok {
+				order = append(order, z)
+			}
+			zones[z] = append(zones[z], c)
+		}
+		for _, z := range order {
+			cs := zones[z]
+			hasLoad := false
+			for _, c := range cs {
+				hasLoad = hasLoad || len(sv.loadIn[c]) > 0
+			}
+			if !hasLoad {
+				continue
+			}
+			theta := fm.col(fm.nm("theta", sv.s.Name, z), 0, 0, highs.Inf, false)
+			idx, val := []int{theta}, []float64{-float64(k)}
+			for _, c := range cs {
+				pi := fm.col(fm.nm("pi", sv.s.Name, fm.cl[c].Name), 0, 0, highs.Inf, false)
+				// π − cap·n + θ ≥ 0
+				fm.row(fm.nm("topk", sv.s.Name, fm.cl[c].Name), 0, highs.Inf, []int{pi, sv.n[c], theta}, []float64{1, -sv.cap, 1})
+				idx, val = append(idx, sv.n[c], pi), append(val, sv.cap, -1)
+				for _, tm := range sv.loadIn[c] {
+					idx, val = append(idx, tm.col), append(val, -tm.val)
+				}
+			}
+			fm.row(fm.nm("nplusk", sv.s.Name, z), 0, highs.Inf, idx, val)
+		}
+	}
+}
+
+// fixedCostRows adds z[c] ≥ y[s,c] for clusters with a fixed cost.
+func (fm *formulation) fixedCostRows() {
+	for c, cl := range fm.cl {
+		if cl.FixedCost <= 0 {
+			continue
+		}
+		var ys []int
+		for _, sv := range fm.svc {
+			if y, ok := sv.y[c]; ok {
+				ys = append(ys, y)
+			}
+		}
+		if len(ys) == 0 {
+			continue
+		}
+		z := fm.col(fm.nm("z", cl.Name), cl.FixedCost, 0, 1, false)
+		fm.z[c] = z
+		for k, y := range ys {
+			fm.row(fm.nm("fixed", cl.Name, strconv.Itoa(k)), 0, highs.Inf, []int{z, y}, []float64{1, -1})
+		}
+	}
+}
+
+// churnRows prices |n − current| at the move cost.
+func (fm *formulation) churnRows() {
+	mc := fm.in.Settings.MoveCost
+	if mc <= 0 {
+		return
+	}
+	current := map[[2]int]float64{}
+	for _, p := range fm.in.Current {
+		s, ok1 := fm.svcIdx[p.Service]
+		c, ok2 := fm.clIdx[p.Cluster]
+		if ok1 && ok2 {
+			current[[2]int{s, c}] += float64(p.Replicas)
+		}
+	}
+	for i, sv := range fm.svc {
+		for _, c := range sv.cands {
+			cur := current[[2]int{i, c}]
+			delete(current, [2]int{i, c})
+			d := fm.col(fm.nm("d", sv.s.Name, fm.cl[c].Name), mc, 0, highs.Inf, false)
+			fm.row(fm.nm("churnup", sv.s.Name, fm.cl[c].Name), -cur, highs.Inf, []int{d, sv.n[c]}, []float64{1, -1})
+			fm.row(fm.nm("churndown", sv.s.Name, fm.cl[c].Name), cur, highs.Inf, []int{d, sv.n[c]}, []float64{1, 1})
+		}
+	}
+	for _, cur := range current {
+		fm.churn += mc * cur // replicas that must go: n is 0 there
+	}
+}
+
+// col adds a column, named when the formulation is.
+func (fm *formulation) col(name string, cost, lower, upper float64, integer bool) int {
+	if fm.named {
+		fm.m.ColNames = append(fm.m.ColNames, name)
+	}
+	return fm.m.AddCol(cost, lower, upper, integer)
+}
+
+// row adds a row, named when the formulation is.
+func (fm *formulation) row(name string, lower, upper float64, index []int, value []float64) int {
+	if fm.named {
+		fm.m.RowNames = append(fm.m.RowNames, name)
+	}
+	return fm.m.AddRow(lower, upper, index, value)
+}
+
+// nm joins a kind and its indices into a name model files accept:
+// "n.web.eu-1"; characters other than letters, digits, '_', '-' and '.'
+// become '_'. It returns "" when the formulation is unnamed.
+func (fm *formulation) nm(kind string, parts ...string) string {
+	if !fm.named {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(kind)
+	for _, p := range parts {
+		b.WriteByte('.')
+		for _, r := range p {
+			if r == '_' || r == '-' || r == '.' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
+				b.WriteRune(r)
+			} else {
+				b.WriteByte('_')
+			}
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,387 @@
+package planner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/auxon-planner/auxon/planner/highs"
+)
+
+// Engine solves mixed-integer linear programs. HiGHS is the production
+// engine; another can be dropped in by implementing this.
+type Engine interface {
+	// Name names the engine and its version, for reports.
+	Name() string
+	// Solve solves m. When ctx ends it returns the best solution found.
+	Solve(ctx context.Context, m *highs.Model, opts *highs.Options) (*highs.Result, error)
+}
+
+// HiGHS is the Engine backed by the HiGHS library.
+type HiGHS struct{}
+
+// Name is "HiGHS <version>".
+func (HiGHS) Name() string { return "HiGHS " + highs.Version() }
+
+// Solve calls highs.Solve.
+func (HiGHS) Solve(ctx context.Context, m *highs.Model, opts *highs.Options) (*highs.Result, error) {
+	return highs.Solve(ctx, m, opts)
+}
+
+// Options tune Solve. The zero value takes everything from the intent's
+// Settings and defaults.
+type Options struct {
+	// TimeLimit bounds the whole solve (all phases); 0 takes
+	// Settings.TimeLimit, then DefaultTimeLimit.
+	TimeLimit time.Duration
+	// MIPGap is the relative gap to stop at; 0 takes Settings.MIPGap,
+	// then DefaultMIPGap.
+	MIPGap float64
+	// Threads caps the engine's threads; 0 lets it choose.
+	Threads int
+	// Seed fixes the engine's random seed (default 0).
+	Seed int
+	// Engine solves the MILP; nil means HiGHS.
+	Engine Engine
+	// Progress receives the engine's progress, tagged with the phase.
+	Progress func(Progress)
+	// Log receives the engine's log lines.
+	Log func(string)
+}
+
+// Progress is a progress report of a running solve.
+type Progress struct {
+	// Phase is "plan" for the main solve, "priority N" for the phase that
+	// minimises unmet demand of priority N, "cost" for the final phase.
+	Phase string
+	highs.Progress
+}
+
+// Status is the outcome of planning.
+type Status string
+
+// Statuses of Result.
+const (
+	// StatusOptimal: the plan is optimal within the MIP gap.
+	StatusOptimal Status = "optimal"
+	// StatusFeasible: a limit or an interrupt stopped the solve; the plan
+	// is the best found, its gap says how far from optimal it may be.
+	StatusFeasible Status = "feasible"
+	// StatusInfeasible: no plan satisfies the hard requirements even with
+	// elastic demand.
+	StatusInfeasible Status = "infeasible"
+	// StatusNoPlan: the solve stopped before any plan was found.
+	StatusNoPlan Status = "no plan"
+)
+
+// Result is a plan and what is known of its quality.
+type Result struct {
+	Status Status
+	// Plan is nil unless Status is optimal or feasible.
+	Plan *Plan
+	// Objective is the solver's objective of the plan's final phase
+	// (resource + fixed + churn cost); Bound the best proven lower bound
+	// on it; Gap their relative distance.
+	Objective float64
+	Bound     float64
+	Gap       float64
+	// Interrupted is true when the context ended the solve early.
+	Interrupted bool
+	// SolveTime is the wall-clock time of all phases.
+	SolveTime time.Duration
+	// Solver names the engine.
+	Solver string
+	// Model sizes the final phase's MILP.
+	Model ModelStats
+	// Phases lists each engine call.
+	Phases []Phase
+}
+
+// ModelStats sizes a MILP.
+type ModelStats struct {
+	Rows, Cols, Nonzeros, Integers int
+}
+
+// Phase is one engine call of a solve.
+type Phase struct {
+	Name      string
+	Status    string
+	Objective float64
+	Bound     float64
+	Time      time.Duration
+}
+
+// ErrVerification marks a plan that failed the independent verifier: a
+// bug in auxon or its solver, never the user's fault.
+var ErrVerification = errors.New("plan failed verification")
+
+// Solve plans the intent: builds the MILP, solves it, extracts the plan
+// and verifies it against the intent. The intent must have passed
+// Validate.
+//
+// Demand is elastic and traded strictly by priority. The first phase
+// asks for all demand that can reach a cluster at all; if that is
+// infeasible, one phase per priority level (most important first)
+// minimises that level's unmet demand, in replica-equivalents
+// (unmet/ReplicaCapacity), and fixes it before the next — so a P0
+// shortfall is never accepted to save P1 demand, and no giant penalty
+// weights touch the numerics. A last phase then minimises cost.
+func Solve(ctx context.Context, in *Intent, opts Options) (*Result, error) {
+	start := time.Now()
+	fm, err := build(in, false)
+	if err != nil {
+		return nil, err
+	}
+	engine := opts.Engine
+	if engine == nil {
+		engine = HiGHS{}
+	}
+	s := &solver{fm: fm, engine: engine, opts: opts, deadline: start.Add(timeLimit(in, opts))}
+	res, err := s.run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res.SolveTime = time.Since(start)
+	res.Solver = engine.Name()
+	res.Model = stats(fm.m)
+	if res.Plan != nil {
+		if v := Verify(in, res.Plan); v.Err() != nil {
+			return res, fmt.Errorf("%w: %v", ErrVerification, v.Err())
+		}
+	}
+	return res, nil
+}
+
+func timeLimit(in *Intent, opts Options) time.Duration {
+	switch {
+	case opts.TimeLimit > 0:
+		return opts.TimeLimit
+	case in.Settings.TimeLimit > 0:
+		return in.Settings.TimeLimit
+	}
+	return DefaultTimeLimit
+}
+
+func mipGap(in *Intent, opts Options) float64 {
+	switch {
+	case opts.MIPGap > 0:
+		return opts.MIPGap
+	case in.Settings.MIPGap > 0:
+		return in.Settings.MIPGap
+	}
+	return DefaultMIPGap
+}
+
+func stats(m *highs.Model) ModelStats {
+	st := ModelStats{Rows: m.NumRows(), Cols: m.NumCols(), Nonzeros: m.NumNonzeros()}
+	for _, b := range m.Integer {
+		if b {
+			st.Integers++
+		}
+	}
+	return st
+}
+
+// solver runs the phases of one Solve.
+type solver struct {
+	fm       *formulation
+	engine   Engine
+	opts     Options
+	deadline time.Time
+	phases   []Phase
+	start    []float64 // the last solution, a MIP start for the next phase
+}
+
+// run solves phase by phase.
+func (s *solver) run(ctx context.Context) (*Result, error) {
+	m := s.fm.m
+	cost := append([]float64(nil), m.ColCost...)
+	// Phase "plan": all reachable demand served.
+	upper := make([]float64, len(s.fm.unmet))
+	for i, u := range s.fm.unmet {
+		upper[i] = m.ColUpper[u.col]
+		if len(u.f) > 0 {
+			m.ColUpper[u.col] = 0
+		} else {
+			m.ColLower[u.col] = u.demand // nothing can serve it
+		}
+	}
+	r, err := s.phase(ctx, "plan", 1)
+	if err != nil {
+		return nil, err
+	}
+	for i, u := range s.fm.unmet {
+		m.ColUpper[u.col] = upper[i]
+	}
+	if r.HasSolution || ctx.Err() != nil || !proven(r) {
+		return s.result(ctx, r), nil
+	}
+	// Elastic phases, most important priority first.
+	for _, p := range s.priorities() {
+		for j := range m.ColCost {
+			m.ColCost[j] = 0
+		}
+		idx, val := []int{}, []float64{}
+		for _, u := range s.fm.unmet {
+			sv := s.fm.svc[u.svc]
+			if sv.s.Priority == p && len(u.f) > 0 {
+				w := 1 / math.Max(sv.cap, minCapacity)
+				m.ColCost[u.col] = w
+				idx, val = append(idx, u.col), append(val, w)
+			}
+		}
+		r, err = s.phase(ctx, fmt.Sprintf("priority %d", p), len(s.priorities())+1)
+		if err != nil {
+			return nil, err
+		}
+		if !r.HasSolution {
+			copy(m.ColCost, cost)
+			return s.result(ctx, r), nil
+		}
+		// Fix this level's unmet demand at what was found (the incumbent,
+		// if a limit stopped the phase early).
+		s.fm.row(s.fm.nm("priority", strconv.Itoa(p)), -highs.Inf, r.Objective+lexTol*math.Max(1, math.Abs(r.Objective)), idx, val)
+	}
+	copy(m.ColCost, cost)
+	r, err = s.phase(ctx, "cost", 1)
+	if err != nil {
+		return nil, err
+	}
+	return s.result(ctx, r), nil
+}
+
+// lexTol is the slack left on each priority level's unmet demand when it is
+// fixed for the next phase. It only guards against round-off in the
+// objective: the point that set the level satisfies the row exactly, and
+// any larger slack would let the cost phase shed that much demand for
+// free.
+const lexTol = 1e-9
+
+// minCapacity keeps the replica-equivalent weight finite for a service
+// whose replicas serve no demand.
+const minCapacity = 1e-6
+
+// proven reports whether the engine proved infeasibility (rather than
+// giving up).
+func proven(r *highs.Result) bool {
+	return r.Status == highs.StatusInfeasible || r.Status == highs.StatusInfeasibleOrUnbounded
+}
+
+// priorities lists the priority levels that have elastic demand, most
+// important first.
+func (s *solver) priorities() []int {
+	seen := map[int]bool{}
+	var ps []int
+	for _, u := range s.fm.unmet {
+		p := s.fm.svc[u.svc].s.Priority
+		if !seen[p] && len(u.f) > 0 {
+			seen[p] = true
+			ps = append(ps, p)
+		}
+	}
+	sort.Ints(ps)
+	return ps
+}
+
+// phase runs the engine on the current model with a share of the time
+// left: 1/remaining of it.
+func (s *solver) phase(ctx context.Context, name string, remaining int) (*highs.Result, error) {
+	left := time.Until(s.deadline)
+	if left <= 0 {
+		left = time.Millisecond
+	}
+	seed := s.opts.Seed
+	ho := &highs.Options{
+		TimeLimit:  left / time.Duration(max(remaining, 1)),
+		MIPRelGap:  mipGap(s.fm.in, s.opts),
+		Threads:    s.opts.Threads,
+		RandomSeed: &seed,
+		Log:        s.opts.Log,
+	}
+	if s.opts.Progress != nil {
+		ho.Progress = func(p highs.Progress) { s.opts.Progress(Progress{Phase: name, Progress: p}) }
+	}
+	if s.start != nil && len(s.start) == s.fm.m.NumCols() {
+		ho.Start = s.start
+	}
+	r, err := s.engine.Solve(ctx, s.fm.m, ho)
+	if err != nil {
+		return nil, fmt.Errorf("solve phase %q: %w", name, err)
+	}
+	s.phases = append(s.phases, Phase{Name: name, Status: r.Status.String(), Objective: r.Objective, Bound: r.DualBound, Time: r.RunTime})
+	if r.HasSolution {
+		s.start = r.X
+	}
+	return r, nil
+}
+
+// result turns the last phase's engine result into a Result.
+func (s *solver) result(ctx context.Context, r *highs.Result) *Result {
+	res := &Result{Objective: r.Objective, Bound: r.DualBound, Gap: r.Gap, Phases: s.phases,
+		Interrupted: ctx.Err() != nil || r.Status == highs.StatusInterrupted}
+	switch {
+	case r.HasSolution && r.Status == highs.StatusOptimal:
+		res.Status = StatusOptimal
+	case r.HasSolution:
+		res.Status = StatusFeasible
+	case proven(r):
+		res.Status = StatusInfeasible
+	default:
+		res.Status = StatusNoPlan
+	}
+	if r.HasSolution {
+		res.Plan = s.fm.extract(r.X)
+	}
+	return res
+}
+
+// zeroTol drops flows the engine left at round-off size.
+const zeroTol = 1e-9
+
+// extract reads a plan from a solution vector.
+func (fm *formulation) extract(x []float64) *Plan {
+	p := &Plan{}
+	for _, sv := range fm.svc {
+		for _, c := range sv.cands {
+			if n := int(math.Round(x[sv.n[c]])); n > 0 {
+				p.Replicas = append(p.Replicas, Assignment{Service: sv.s.Name, Cluster: fm.cl[c].Name, Replicas: n})
+			}
+		}
+	}
+	for _, u := range fm.unmet {
+		name := fm.svc[u.svc].s.Name
+		for _, f := range u.f {
+			if v := x[f.col]; v > zeroTol {
+				p.Routes = append(p.Routes, Route{Service: name, Region: u.region, Cluster: fm.cl[f.cluster].Name, Amount: v})
+			}
+		}
+		if v := x[u.col]; v > zeroTol {
+			p.Unmet = append(p.Unmet, Shortfall{Service: name, Region: u.region, Amount: v})
+		}
+	}
+	for _, h := range fm.depVars {
+		if v := x[h.col]; v > zeroTol {
+			p.DependencyRoutes = append(p.DependencyRoutes, DependencyRoute{Service: fm.svc[h.svc].s.Name,
+				DependsOn: fm.svc[h.dep].s.Name, From: fm.cl[h.from].Name, To: fm.cl[h.to].Name, Amount: v})
+		}
+	}
+	sort.Slice(p.Replicas, func(i, j int) bool {
+		a, b := p.Replicas[i], p.Replicas[j]
+		return a.Service < b.Service || (a.Service == b.Service && a.Cluster < b.Cluster)
+	})
+	return p
+}
+
+// Model builds the MILP of a validated intent with every column and row
+// named, for export to other solvers (highs.WriteModel writes .mps or .lp).
+func Model(in *Intent) (*highs.Model, error) {
+	fm, err := build(in, true)
+	if err != nil {
+		return nil, err
+	}
+	return fm.m, nil
+}

@@ -1,0 +1,174 @@
+package templates
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/auxon-planner/auxon/planner"
+	"github.com/auxon-planner/auxon/workbook"
+	"github.com/auxon-planner/auxon/workbook/driver"
+)
+
+// Output tab kinds.
+const (
+	KindPlan        = "Plan"
+	KindUtilization = "Utilization"
+	KindSummary     = "Summary"
+	KindUnmet       = "Unmet"
+)
+
+// highUtilization is the utilisation above which the Utilization tab
+// colours a cell: past 90 % a cluster has little room for growth or
+// failover.
+const highUtilization = 0.9
+
+// TabName is the name of an output tab: "<prefix> <kind> <YYYY-MM-DD HH:MM>"
+// in UTC.
+func TabName(prefix, kind string, when time.Time) string {
+	if prefix == "" {
+		prefix = planner.DefaultOutputPrefix
+	}
+	return fmt.Sprintf("%s %s %s", prefix, kind, when.UTC().Format("2006-01-02 15:04"))
+}
+
+// Render turns a run's report into its output tabs: Summary, Plan,
+// Utilization and, when demand went unmet, Unmet. Names follow TabName;
+// suffix, if not empty, is appended to each name (to keep two runs in the
+// same minute apart).
+func Render(r *planner.Report, prefix, suffix string) []*workbook.OutputTab {
+	tab := func(kind string, s workbook.Sheet) *workbook.OutputTab {
+		s.Name = TabName(prefix, kind, r.Created) + suffix
+		return &workbook.OutputTab{Sheet: s, Kind: kind, RunID: r.RunID}
+	}
+	tabs := []*workbook.OutputTab{
+		tab(KindSummary, summarySheet(r)),
+		tab(KindPlan, planSheet(r)),
+		tab(KindUtilization, utilizationSheet(r)),
+	}
+	if len(r.Unmet) > 0 {
+		tabs = append(tabs, tab(KindUnmet, unmetSheet(r)))
+	}
+	return tabs
+}
+
+func header(names ...string) []workbook.Cell {
+	row := make([]workbook.Cell, len(names))
+	for i, n := range names {
+		row[i] = workbook.Str(n)
+	}
+	return row
+}
+
+func tableFormat(widths ...float64) workbook.Format {
+	return workbook.Format{HeaderRows: 1, BoldHeader: true, FreezeHeader: true, ColumnWidths: widths, NumberFormats: map[int]string{}}
+}
+
+// resourceNames lists the resources the plan rows use, sorted.
+func resourceNames(r *planner.Report) []string {
+	seen := map[string]bool{}
+	for _, row := range r.Utilization {
+		seen[row.Resource] = true
+	}
+	for _, row := range r.Plan {
+		for res := range row.Resources {
+			seen[res] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for res := range seen {
+		out = append(out, res)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func planSheet(r *planner.Report) workbook.Sheet {
+	res := resourceNames(r)
+	names := []string{"Service", "Cluster", "Region", "Replicas"}
+	for _, x := range res {
+		names = append(names, x)
+	}
+	names = append(names, "Cost", "Load Served", "Current", "Change")
+	rows := [][]workbook.Cell{header(names...)}
+	for _, p := range r.Plan {
+		row := []workbook.Cell{workbook.Str(p.Service), workbook.Str(p.Cluster), workbook.Str(p.Region), workbook.Num(float64(p.Replicas))}
+		for _, x := range res {
+			row = append(row, workbook.Num(p.Resources[x]))
+		}
+		row = append(row, workbook.Num(p.Cost), workbook.Num(p.LoadServed), workbook.Num(float64(p.Current)), workbook.Num(float64(p.Change)))
+		rows = append(rows, row)
+	}
+	f := tableFormat(18, 16, 14, 10)
+	base := 4 + len(res)
+	f.NumberFormats[base] = "#,##0.00"
+	f.NumberFormats[base+1] = "#,##0.##"
+	f.NumberFormats[base+3] = "+0;-0;0"
+	return workbook.Sheet{Rows: rows, Format: f}
+}
+
+func utilizationSheet(r *planner.Report) workbook.Sheet {
+	rows := [][]workbook.Cell{header("Cluster", "Region", "Resource", "Used", "Supply", "Utilization")}
+	for _, u := range r.Utilization {
+		rows = append(rows, []workbook.Cell{workbook.Str(u.Cluster), workbook.Str(u.Region), workbook.Str(u.Resource),
+			workbook.Num(u.Used), workbook.Num(u.Supply), workbook.Num(u.Utilization)})
+	}
+	f := tableFormat(16, 14, 12, 12, 12, 12)
+	f.NumberFormats[3] = "#,##0.##"
+	f.NumberFormats[4] = "#,##0.##"
+	f.NumberFormats[5] = "0.0%"
+	f.Highlights = []workbook.Highlight{{FromCol: 5, ToCol: 5, Above: highUtilization}}
+	if len(r.Utilization) > 0 {
+		f.Chart = &workbook.Chart{Kind: driver.BarChart, Title: "Utilization by cluster and resource", CategoryCol: 0, ValueCols: []int{5}, Anchor: "H2"}
+	}
+	return workbook.Sheet{Rows: rows, Format: f}
+}
+
+func unmetSheet(r *planner.Report) workbook.Sheet {
+	rows := [][]workbook.Cell{header("Service", "Region", "Priority", "Demand", "Served", "Shortfall")}
+	for _, u := range r.Unmet {
+		rows = append(rows, []workbook.Cell{workbook.Str(u.Service), workbook.Str(u.Region), workbook.Num(float64(u.Priority)),
+			workbook.Num(u.Demand), workbook.Num(u.Served), workbook.Num(u.Shortfall)})
+	}
+	f := tableFormat(18, 14, 10, 12, 12, 12)
+	for c := 3; c <= 5; c++ {
+		f.NumberFormats[c] = "#,##0.##"
+	}
+	return workbook.Sheet{Rows: rows, Format: f}
+}
+
+func summarySheet(r *planner.Report) workbook.Sheet {
+	rows := [][]workbook.Cell{header("Item", "Value")}
+	add := func(k string, v workbook.Cell) { rows = append(rows, []workbook.Cell{workbook.Str(k), v}) }
+	opt := func(x *float64) workbook.Cell {
+		if x == nil {
+			return workbook.Str("n/a")
+		}
+		return workbook.Num(*x)
+	}
+	add("Status", workbook.Str(string(r.Status)))
+	if r.Interrupted {
+		add("Interrupted", workbook.Str("yes: the best plan found before the stop"))
+	}
+	add("Total cost", workbook.Num(r.Cost.Total))
+	add("Resource cost", workbook.Num(r.Cost.Resource))
+	add("Fixed cost", workbook.Num(r.Cost.Fixed))
+	add("Churn cost", workbook.Num(r.Cost.Churn))
+	add("Unmet demand", workbook.Num(r.Cost.UnmetDemand))
+	add("Solver objective", opt(r.Objective))
+	add("LP bound", opt(r.LowerBound))
+	add("MIP gap", opt(r.Gap))
+	add("Solve time (s)", workbook.Num(r.SolveSeconds))
+	add("Solver", workbook.Str(r.Solver))
+	add("Model rows", workbook.Num(float64(r.Model.Rows)))
+	add("Model columns", workbook.Num(float64(r.Model.Cols)))
+	add("Model nonzeros", workbook.Num(float64(r.Model.Nonzeros)))
+	add("Input fingerprint", workbook.Str(r.Fingerprint))
+	add("Run id", workbook.Str(r.RunID))
+	add("Created (UTC)", workbook.Str(r.Created.UTC().Format(time.RFC3339)))
+	for _, p := range r.Phases {
+		add("Phase "+p.Name, workbook.Str(fmt.Sprintf("%s, objective %.6g, bound %.6g, %.2fs", p.Status, p.Objective, p.Bound, p.Time.Seconds())))
+	}
+	f := tableFormat(22, 60)
+	return workbook.Sheet{Rows: rows, Format: f}
+}
