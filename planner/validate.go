@@ -69,6 +69,8 @@ type validator struct {
 	serviceOf   map[string]*Service
 	regions     map[string]bool // regions with clusters or demand
 	places      []string        // cluster, region and continent names
+	demandBy    map[string][]demandFrom
+	linked      map[string]bool // regions with clusters or in Latency
 }
 
 func newValidator(in *Intent) *validator {
@@ -138,13 +140,13 @@ func (v *validator) name(tab string, row int, field, name string, seen map[strin
 }
 
 // ref reports a reference to a name that does not exist.
-func (v *validator) ref(tab string, row int, field, name, kind string, known func(string) bool, candidates []string) bool {
+func (v *validator) ref(tab string, row int, field, name, kind string, known func(string) bool, candidates func() []string) bool {
 	c := v.cell(tab, row, field)
 	switch {
 	case name == "":
 		v.ps.Add(c, "required", "%s is blank", field)
 	case !known(name):
-		v.ps.Add(c, "unknown-name", "unknown %s %q%s", kind, name, suggest(name, candidates))
+		v.ps.Add(c, "unknown-name", "unknown %s %q%s", kind, name, suggest(name, candidates()))
 	default:
 		return true
 	}

@@ -17,16 +17,19 @@ type demandFrom struct {
 
 // demandOf lists the regions with positive demand for s, in Demand order.
 func (v *validator) demandOf(s *Service) []demandFrom {
-	var out []demandFrom
-	seen := map[string]bool{}
-	for _, d := range v.in.Demand {
-		if d.Service != s.Name || !(d.Amount > 0) || seen[d.Region] {
-			continue
+	if v.demandBy == nil {
+		v.demandBy = map[string][]demandFrom{}
+		seen := map[[2]string]bool{}
+		for _, d := range v.in.Demand {
+			k := [2]string{d.Service, d.Region}
+			if !(d.Amount > 0) || seen[k] {
+				continue
+			}
+			seen[k] = true
+			v.demandBy[d.Service] = append(v.demandBy[d.Service], demandFrom{d.Region, d.Row})
 		}
-		seen[d.Region] = true
-		out = append(out, demandFrom{d.Region, d.Row})
 	}
-	return out
+	return v.demandBy[s.Name]
 }
 
 // allowedOf lists the clusters s may use.

@@ -27,12 +27,12 @@ func (v *validator) clusters() {
 			v.ps.Add(v.cell(TabClusters, c.Row, "continent"), "required", "continent is blank")
 		}
 		for _, r := range sortedKeys(c.Supply) {
-			if v.ref(TabClusters, c.Row, r, r, "resource", isResource, sortedKeys(v.resourceSet)) {
+			if v.ref(TabClusters, c.Row, r, r, "resource", isResource, v.resourceNames) {
 				v.amount(TabClusters, c.Row, r, c.Supply[r])
 			}
 		}
 		for _, r := range sortedKeys(c.Price) {
-			if v.ref(TabClusters, c.Row, r+" cost", r, "resource", isResource, sortedKeys(v.resourceSet)) {
+			if v.ref(TabClusters, c.Row, r+" cost", r, "resource", isResource, v.resourceNames) {
 				v.amount(TabClusters, c.Row, r+" cost", c.Price[r])
 			}
 		}
@@ -44,8 +44,8 @@ func (v *validator) latency() {
 	seen := map[[2]string]int{}
 	known := func(n string) bool { return v.regions[n] }
 	for _, l := range v.in.Latency {
-		okFrom := v.ref(TabLatency, l.Row, "from", l.From, "region", known, sortedKeys(v.regions))
-		okTo := v.ref(TabLatency, l.Row, "to", l.To, "region", known, sortedKeys(v.regions))
+		okFrom := v.ref(TabLatency, l.Row, "from", l.From, "region", known, v.regionNames)
+		okTo := v.ref(TabLatency, l.Row, "to", l.To, "region", known, v.regionNames)
 		v.amount(TabLatency, l.Row, "rtt", l.RTT)
 		if !okFrom || !okTo {
 			continue
@@ -73,7 +73,7 @@ func (v *validator) services() {
 		}
 		for _, r := range sortedKeys(s.Shape) {
 			f := r + " per replica"
-			if v.ref(TabServices, s.Row, f, r, "resource", func(n string) bool { return v.resourceSet[n] }, sortedKeys(v.resourceSet)) {
+			if v.ref(TabServices, s.Row, f, r, "resource", func(n string) bool { return v.resourceSet[n] }, v.resourceNames) {
 				v.amount(TabServices, s.Row, f, s.Shape[r])
 			}
 		}
@@ -118,7 +118,7 @@ func (v *validator) allowed(s *Service) {
 func (v *validator) demand() {
 	seen := map[[2]string]int{}
 	for _, d := range v.in.Demand {
-		ok := v.ref(TabDemand, d.Row, "service", d.Service, "service", v.isService, v.serviceNames())
+		ok := v.ref(TabDemand, d.Row, "service", d.Service, "service", v.isService, v.serviceNames)
 		if d.Region == "" {
 			v.ps.Add(v.cell(TabDemand, d.Row, "region"), "required", "region is blank")
 			ok = false
@@ -139,18 +139,20 @@ func (v *validator) demand() {
 // knownDemandRegion: a demand region must host clusters or appear in
 // Latency; anything else is most likely a typo.
 func (v *validator) knownDemandRegion(r string) bool {
-	for _, c := range v.in.Clusters {
-		if c.Region == r {
-			return true
+	if v.linked == nil {
+		v.linked = map[string]bool{}
+		for _, c := range v.in.Clusters {
+			v.linked[c.Region] = true
+		}
+		for _, l := range v.in.Latency {
+			v.linked[l.From], v.linked[l.To] = true, true
 		}
 	}
-	for _, l := range v.in.Latency {
-		if l.From == r || l.To == r {
-			return true
-		}
-	}
-	return false
+	return v.linked[r]
 }
+
+func (v *validator) resourceNames() []string { return sortedKeys(v.resourceSet) }
+func (v *validator) regionNames() []string   { return sortedKeys(v.regions) }
 
 func (v *validator) clusterRegions() []string {
 	var out []string
@@ -163,8 +165,8 @@ func (v *validator) clusterRegions() []string {
 func (v *validator) dependencies() {
 	seen := map[[2]string]int{}
 	for _, d := range v.in.Dependencies {
-		ok := v.ref(TabDependencies, d.Row, "service", d.Service, "service", v.isService, v.serviceNames())
-		ok = v.ref(TabDependencies, d.Row, "depends on", d.DependsOn, "service", v.isService, v.serviceNames()) && ok
+		ok := v.ref(TabDependencies, d.Row, "service", d.Service, "service", v.isService, v.serviceNames)
+		ok = v.ref(TabDependencies, d.Row, "depends on", d.DependsOn, "service", v.isService, v.serviceNames) && ok
 		v.amount(TabDependencies, d.Row, "ratio", d.Ratio)
 		if d.HasMaxRTT {
 			v.amount(TabDependencies, d.Row, "max rtt", d.MaxRTT)
@@ -186,8 +188,8 @@ func (v *validator) dependencies() {
 func (v *validator) reservations() {
 	seen := map[[2]string]int{}
 	for _, r := range v.in.Reservations {
-		ok := v.ref(TabReservations, r.Row, "service", r.Service, "service", v.isService, v.serviceNames())
-		ok = v.ref(TabReservations, r.Row, "cluster", r.Cluster, "cluster", v.isCluster, v.clusterNames()) && ok
+		ok := v.ref(TabReservations, r.Row, "service", r.Service, "service", v.isService, v.serviceNames)
+		ok = v.ref(TabReservations, r.Row, "cluster", r.Cluster, "cluster", v.isCluster, v.clusterNames) && ok
 		v.count(TabReservations, r.Row, "min replicas", r.Min)
 		if r.HasMax {
 			v.count(TabReservations, r.Row, "max replicas", r.Max)
@@ -212,8 +214,8 @@ func (v *validator) reservations() {
 func (v *validator) current() {
 	seen := map[[2]string]int{}
 	for _, p := range v.in.Current {
-		ok := v.ref(TabCurrent, p.Row, "service", p.Service, "service", v.isService, v.serviceNames())
-		ok = v.ref(TabCurrent, p.Row, "cluster", p.Cluster, "cluster", v.isCluster, v.clusterNames()) && ok
+		ok := v.ref(TabCurrent, p.Row, "service", p.Service, "service", v.isService, v.serviceNames)
+		ok = v.ref(TabCurrent, p.Row, "cluster", p.Cluster, "cluster", v.isCluster, v.clusterNames) && ok
 		v.count(TabCurrent, p.Row, "replicas", p.Replicas)
 		if !ok {
 			continue

@@ -65,13 +65,23 @@ type sheetReader struct {
 func streamSheet(r io.Reader, sst []string, g *driver.Grid) error {
 	dec := xml.NewDecoder(r)
 	s := &sheetReader{sst: sst, g: g, row: -1}
+	depth := 0
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
+			if depth != 0 {
+				return fmt.Errorf("worksheet XML is truncated")
+			}
 			break
 		}
 		if err != nil {
 			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
 		}
 		if err := s.token(tok); err != nil {
 			return err
