@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -300,5 +301,109 @@ func TestVerifyWorstFailure(t *testing.T) {
 	}
 	if got := verBinomial(30, 4, 1e9); got != 27405 {
 		t.Errorf("C(30,4) = %d", got)
+	}
+}
+
+// TestVerifyGenerated checks the witness plans of generated intents: the
+// generator and the verifier were written apart, so each checks the
+// other.
+func TestVerifyGenerated(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		in, p := GenerateWitness(GenConfig{Seed: seed, Services: 40, Clusters: 20})
+		if vs := Verify(in, p); len(vs) > 0 {
+			t.Errorf("seed %d: %d violations, first:\n%v", seed, len(vs), vs[:min(len(vs), 10)])
+		}
+	}
+}
+
+// TestVerifyCatchesMutations breaks generated witness plans, or their
+// intents, in ways that each must trip a given check.
+func TestVerifyCatchesMutations(t *testing.T) {
+	type fixture struct {
+		in *Intent
+		p  *Plan
+		n  map[vkey]int // replicas by (service, cluster)
+	}
+	// busiest returns the service with the most clusters, and its clusters.
+	busiest := func(f fixture, ok func(s *Service) bool) (*Service, []string) {
+		var best *Service
+		var cs []string
+		for i := range f.in.Services {
+			s := &f.in.Services[i]
+			var mine []string
+			for _, a := range f.p.Replicas {
+				if a.Service == s.Name {
+					mine = append(mine, a.Cluster)
+				}
+			}
+			if ok(s) && len(mine) > len(cs) {
+				best, cs = s, mine
+			}
+		}
+		return best, cs
+	}
+	anyService := func(*Service) bool { return true }
+	tests := []struct {
+		name   string
+		want   string
+		mutate func(f fixture)
+	}{
+		{"replicas dropped", CheckCapacity, func(f fixture) {
+			r := f.p.Routes[0]
+			f.p.Replicas = slices.DeleteFunc(f.p.Replicas, func(a Assignment) bool {
+				return a.Service == r.Service && a.Cluster == r.Cluster
+			})
+		}},
+		{"supply gone", CheckSupply, func(f fixture) {
+			f.in.FindCluster(f.p.Replicas[0].Cluster).Supply["cpu"] = 0
+		}},
+		{"demand doubled", CheckUnmet, func(f fixture) {
+			f.in.Demand[0].Amount *= 2
+		}},
+		{"route halved", CheckUnmet, func(f fixture) {
+			f.p.Routes[0].Amount /= 2
+		}},
+		{"N+k beyond footprint", CheckRedundancy, func(f fixture) {
+			s, cs := busiest(f, anyService)
+			s.Redundancy, s.Scope = len(cs), ScopeGlobal
+		}},
+		{"SLO tightened", CheckLatency, func(f fixture) {
+			s, _ := busiest(f, func(s *Service) bool { return s.HasLatencySLO })
+			s.LatencySLO = 0.5
+		}},
+		{"ratio doubled", CheckDependency, func(f fixture) {
+			f.in.Dependencies[0].Ratio *= 2
+		}},
+		{"cluster excluded", CheckAllowed, func(f fixture) {
+			s, cs := busiest(f, anyService)
+			s.Allowed = []string{"!" + cs[0]}
+			f.in.Reservations = nil
+		}},
+		{"min replicas raised", CheckMinReplicas, func(f fixture) {
+			s, cs := busiest(f, anyService)
+			s.MinReplicas = f.n[vkey{s.Name, cs[0]}] + 1
+			f.in.Reservations = nil
+		}},
+		{"max clusters lowered", CheckFootprint, func(f fixture) {
+			s, cs := busiest(f, anyService)
+			s.MaxClusters = len(cs) - 1
+		}},
+		{"reservation raised", CheckReservation, func(f fixture) {
+			a := f.p.Replicas[0]
+			f.in.Reservations = append(f.in.Reservations, Reservation{Service: a.Service, Cluster: a.Cluster, Min: a.Replicas + 1})
+		}},
+	}
+	for seed := uint64(1); seed <= 5; seed++ {
+		for _, tc := range tests {
+			in, p := GenerateWitness(GenConfig{Seed: seed, Services: 40, Clusters: 20})
+			f := fixture{in: in, p: p, n: map[vkey]int{}}
+			for _, a := range p.Replicas {
+				f.n[vkey{a.Service, a.Cluster}] = a.Replicas
+			}
+			tc.mutate(f)
+			if got := Verify(in, p).Checks(); !slices.Contains(got, tc.want) {
+				t.Errorf("seed %d, %s: checks %q, want %s", seed, tc.name, got, tc.want)
+			}
+		}
 	}
 }
