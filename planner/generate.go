@@ -9,7 +9,7 @@ import (
 )
 
 // GenConfig sizes a generated intent. Zero fields take the defaults
-// written beside them.
+// written beside them; counts below 1 (other than UserRegions) count as 1.
 type GenConfig struct {
 	// Seed makes the intent: the same config always generates the same
 	// intent.
@@ -49,7 +49,7 @@ func (cfg GenConfig) withDefaults() GenConfig {
 	def(&cfg.Services, 20)
 	def(&cfg.Clusters, 12)
 	def(&cfg.Resources, 3)
-	cfg.Clusters = max(cfg.Clusters, 1)
+	cfg.Services, cfg.Clusters, cfg.Resources = max(cfg.Services, 1), max(cfg.Clusters, 1), max(cfg.Resources, 1)
 	def(&cfg.Regions, max(1, cfg.Clusters/3))
 	cfg.Regions = min(max(cfg.Regions, 1), cfg.Clusters)
 	def(&cfg.Continents, min(3, cfg.Regions))

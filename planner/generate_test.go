@@ -29,6 +29,7 @@ func TestGenerateSizes(t *testing.T) {
 		{GenConfig{Services: 5, Clusters: 3, Resources: 1, UserRegions: -1}, 5, 3, 1, 1, 1},
 		{GenConfig{Services: 100, Clusters: 40, Resources: 5, Regions: 10, Continents: 4, UserRegions: 3}, 100, 40, 5, 13, 4},
 		{GenConfig{Clusters: 2, Regions: 9, Continents: 9}, 20, 2, 3, 2, 2}, // capped
+		{GenConfig{Services: -1, Clusters: 1, Resources: -1}, 1, 1, 1, 1, 1},
 	}
 	for _, tc := range tests {
 		in := Generate(tc.cfg)
@@ -46,6 +47,9 @@ func TestGenerateSizes(t *testing.T) {
 		want := []int{tc.services, tc.clusters, tc.resources, tc.regions, tc.conts}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%+v: services, clusters, resources, regions, continents = %v, want %v", tc.cfg, got, want)
+		}
+		if w, p := GenerateWitness(tc.cfg); len(Verify(w, p)) > 0 {
+			t.Errorf("%+v: witness violates: %v", tc.cfg, Verify(w, p))
 		}
 		if in.Columns != nil {
 			t.Errorf("%+v: Columns is not nil", tc.cfg)
@@ -169,6 +173,10 @@ func TestGenerateScale(t *testing.T) {
 	}
 	if len(in.Services) != 2000 || len(in.Clusters) != 100 {
 		t.Fatalf("got %d services, %d clusters", len(in.Services), len(in.Clusters))
+	}
+	w, p := GenerateWitness(GenConfig{Seed: 1, Services: 2000, Clusters: 100})
+	if vs := Verify(w, p); len(vs) > 0 {
+		t.Errorf("%d violations, first: %v", len(vs), vs[0])
 	}
 }
 

@@ -149,11 +149,17 @@ func (vs Violations) Checks() []string {
 //     VerifyMaxFailureSets of them; otherwise Verify removes the k
 //     largest capacities, which is the worst failure set.
 //
-// Records of the plan naming unknown services, clusters or regions are
-// reported under CheckNames and otherwise ignored. A replica count of 0
-// in Plan.Replicas is accepted and means "not used". Repeated routes and
-// shortfalls for the same key add up.
+// A nil plan is verified as an empty one (all demand unserved, none
+// reported). Records of the plan naming unknown services, clusters or
+// regions are reported under CheckNames and otherwise ignored. A replica
+// count of 0 in Plan.Replicas is accepted and means "not used". Repeated
+// routes and shortfalls for the same key add up. Duplicate rows in the
+// intent (which Validate reports) count once for services, clusters,
+// Latency pairs and dependencies (the first row), and add up for demand.
 func Verify(in *Intent, p *Plan) Violations {
+	if p == nil {
+		p = &Plan{}
+	}
 	v := newVerifier(in)
 	v.replicas(p.Replicas)
 	v.demandRoutes(p.Routes)
@@ -323,7 +329,7 @@ func (v *verifier) replicas(as []Assignment) {
 			v.add(CheckReplicas, a.Service, a.Cluster, "", "%s in %s is listed more than once", a.Service, a.Cluster)
 		}
 		if a.Replicas < 0 {
-			v.add(CheckReplicas, a.Service, a.Cluster, "", "%s has %d replicas in %s", a.Service, a.Replicas, a.Cluster)
+			v.add(CheckReplicas, a.Service, a.Cluster, "", "%s has %d replicas in %s; a count cannot be negative", a.Service, a.Replicas, a.Cluster)
 		}
 		v.n[k] += a.Replicas
 	}

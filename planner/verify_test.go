@@ -66,6 +66,10 @@ func TestVerify(t *testing.T) {
 		{"valid within tolerance", func(in *Intent, p *Plan) {
 			p.Routes[0].Amount += 1e-7 * 20
 		}, nil},
+		{"empty plan", func(in *Intent, p *Plan) { *p = Plan{} }, []string{CheckUnmet}},
+		{"empty plan, all unmet", func(in *Intent, p *Plan) {
+			*p = Plan{Unmet: []Shortfall{{"web", "eu-west", 40}}}
+		}, nil},
 		{"unknown service", func(in *Intent, p *Plan) {
 			p.Replicas = append(p.Replicas, Assignment{"ghost", "a1", 1})
 		}, []string{CheckNames}},
@@ -208,6 +212,13 @@ func TestVerify(t *testing.T) {
 				t.Errorf("Err() = %v with %d violations", vs.Err(), len(vs))
 			}
 		})
+	}
+}
+
+func TestVerifyNilPlan(t *testing.T) {
+	in, _ := verifyFixture()
+	if got := Verify(in, nil).Checks(); !reflect.DeepEqual(got, []string{CheckUnmet}) {
+		t.Errorf("checks %q, want unmet", got)
 	}
 }
 
