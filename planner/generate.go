@@ -108,9 +108,10 @@ func GenerateWitness(cfg GenConfig) (*Intent, *Plan) {
 	return g.in, g.plan
 }
 
-// genNames are the first resources, continents and demand units.
+// The names of the first resources (with their units) and continents.
 var (
 	genResources  = []string{"cpu", "ram", "ssd"}
+	genUnits      = []string{"cores", "GiB", "TiB"}
 	genContinents = []string{"na", "eu", "apac", "sa", "af", "me", "oc"}
 )
 
@@ -145,7 +146,7 @@ func newGenerator(cfg GenConfig) *generator {
 // uniform returns a uniform float in [lo, hi).
 func (g *generator) uniform(lo, hi float64) float64 { return lo + (hi-lo)*g.rng.Float64() }
 
-// round returns x rounded to d decimals, as a planner would type it.
+// genRound returns x rounded to d decimals, as a planner would type it.
 func genRound(x float64, d int) float64 {
 	p := math.Pow(10, float64(d))
 	return math.Round(x*p) / p
@@ -154,11 +155,11 @@ func genRound(x float64, d int) float64 {
 // geography makes resources, continents, regions, clusters and Latency.
 func (g *generator) geography() {
 	for i := range g.cfg.Resources {
-		name := fmt.Sprintf("r%d", i+1)
+		name, unit := fmt.Sprintf("r%d", i+1), "units"
 		if i < len(genResources) {
-			name = genResources[i]
+			name, unit = genResources[i], genUnits[i]
 		}
-		g.in.Resources = append(g.in.Resources, Resource{Name: name, Unit: "units", Row: i + 2})
+		g.in.Resources = append(g.in.Resources, Resource{Name: name, Unit: unit, Row: i + 2})
 	}
 	continent := func(i int) string {
 		if i < len(genContinents) {
@@ -166,15 +167,15 @@ func (g *generator) geography() {
 		}
 		return fmt.Sprintf("c%d", i+1)
 	}
-	perContinent := make([]int, g.cfg.Continents)
+	seen := map[string]int{} // "<continent>-<kind>" -> regions so far
 	for i := range g.cfg.Regions + g.cfg.UserRegions {
 		c := i % g.cfg.Continents
-		perContinent[c]++
-		kind := "r"
+		prefix := continent(c) + "-r"
 		if i >= g.cfg.Regions {
-			kind = "u" // a user region: demand only
+			prefix = continent(c) + "-u" // a user region: demand only
 		}
-		g.regions = append(g.regions, genRegion{name: fmt.Sprintf("%s-%s%d", continent(c), kind, perContinent[c]), continent: c})
+		seen[prefix]++
+		g.regions = append(g.regions, genRegion{name: fmt.Sprintf("%s%d", prefix, seen[prefix]), continent: c})
 	}
 	g.regionOf = make([]int, g.cfg.Clusters)
 	g.usage = make([][]float64, g.cfg.Clusters)
