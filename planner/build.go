@@ -29,9 +29,8 @@ import (
 //	                                  in c'; only if RTT(g(c), g(c')) ≤ MaxRTT
 //	u[s,g] ≥ 0                        unmet demand (see Solve for pricing)
 //	θ[s,Z], π[s,c] ≥ 0                the N+k terms, below
-//	z[c] ∈ [0,1]                      cluster c hosts anything (only when c
-//	                                  has a fixed cost; integral at the
-//	                                  optimum because z ≥ y and y is binary)
+//	z[c] ∈ {0,1}                      cluster c hosts anything (only when c
+//	                                  has a fixed cost)
 //	d[s,c] ≥ 0                        |n[s,c] − current[s,c]| (only with a
 //	                                  move cost)
 //
@@ -40,7 +39,10 @@ import (
 //	(demand)     Σ_c f[s,g,c] + u[s,g] = D[s,g]
 //	(capacity)   load[s,c] − cap(s)·n[s,c] ≤ 0
 //	(dependency) Σ_c' h[s→t,c,c'] − ρ(s→t)·load[s,c] = 0
-//	(supply)     Σ_s shape[s,r]·n[s,c] ≤ supply[c,r]
+//	(supply)     Σ_s shape[s,r]·n[s,c] ≤ supply[c,r]·z[c]  (z[c] ≡ 1 without
+//	             a fixed cost); multiplying by z is the strong
+//	             facility-location form: it ties the LP's z to the share
+//	             of supply used, not just to the largest y
 //	(link)       min(s,c)·y[s,c] ≤ n[s,c] ≤ M[s,c]·y[s,c]
 //	(footprint)  MinClusters(s) ≤ Σ_c y[s,c] ≤ MaxClusters(s)
 //	(N+k)        Σ_{c∈Z} cap·n[s,c] − k·θ[s,Z] − Σ_{c∈Z} π[s,c]
@@ -152,10 +154,10 @@ func build(in *Intent, named bool) (*formulation, error) {
 	fm.demandRows()
 	fm.dependencyRows()
 	fm.capacityRows()
+	fm.fixedCostRows()
 	fm.supplyRows()
 	fm.footprintRows()
 	fm.redundancyRows()
-	fm.fixedCostRows()
 	fm.churnRows()
 	fm.m.Offset = fm.churn
 	return fm, nil
@@ -436,9 +438,15 @@ func (fm *formulation) supplyRows() {
 					idx, val = append(idx, n), append(val, sv.s.Shape[r])
 				}
 			}
-			if len(idx) > 0 {
-				fm.supplyRow[[2]int{c, ri}] = fm.row(fm.nm("supply", cl.Name, r), -highs.Inf, cl.Supply[r], idx, val)
+			if len(idx) == 0 {
+				continue
 			}
+			lo, hi := -highs.Inf, cl.Supply[r]
+			if z, ok := fm.z[c]; ok {
+				// Σ shape·n ≤ supply·z: the strong form of facility location.
+				idx, val, hi = append(idx, z), append(val, -cl.Supply[r]), 0
+			}
+			fm.supplyRow[[2]int{c, ri}] = fm.row(fm.nm("supply", cl.Name, r), lo, hi, idx, val)
 		}
 	}
 }
@@ -519,7 +527,7 @@ func (fm *formulation) fixedCostRows() {
 		if len(ys) == 0 {
 			continue
 		}
-		z := fm.col(fm.nm("z", cl.Name), cl.FixedCost, 0, 1, false)
+		z := fm.col(fm.nm("z", cl.Name), cl.FixedCost, 0, 1, true)
 		fm.z[c] = z
 		for k, y := range ys {
 			fm.row(fm.nm("fixed", cl.Name, strconv.Itoa(k)), 0, highs.Inf, []int{z, y}, []float64{1, -1})

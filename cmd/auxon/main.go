@@ -43,6 +43,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print auxon's and HiGHS's versions and solve a tiny model", runVersion},
+		{"plan", "plan workbooks: solve the intent and write the plan tabs", runPlan},
+		{"export", "write the MILP of a workbook as .mps or .lp", runExport},
 	}
 }
 

@@ -393,9 +393,6 @@ func (in *instance) result(mip, anyPoint bool) (*Result, error) {
 		if r.HasSolution {
 			r.Gap = in.doubleInfo("mip_gap")
 		}
-		if lp := in.int64Info("mip_total_lp_iterations"); lp > r.Iterations {
-			r.Iterations = lp
-		}
 	} else if r.Status == StatusOptimal {
 		r.DualBound, r.Gap = r.Objective, 0
 	}
@@ -412,6 +409,7 @@ func (in *instance) intInfo(name string) C.HighsInt {
 	return v
 }
 
+// int64Info reads an int64 info value; 0 when HiGHS has none by that name.
 func (in *instance) int64Info(name string) int64 {
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))

@@ -31,7 +31,8 @@ type Result struct {
 	// 0 for an optimal LP, +Inf without a solution.
 	Gap float64
 	// Nodes is the number of branch-and-bound nodes; Iterations the number
-	// of simplex iterations (for a MIP, all LP iterations).
+	// of simplex iterations of the final LP solve (HiGHS's
+	// simplex_iteration_count).
 	Nodes      int64
 	Iterations int64
 	// RunTime is HiGHS's own wall-clock time of the solve.
