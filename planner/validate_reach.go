@@ -22,7 +22,7 @@ func (v *validator) demandOf(s *Service) []demandFrom {
 		seen := map[[2]string]bool{}
 		for _, d := range v.in.Demand {
 			k := [2]string{d.Service, d.Region}
-			if !(d.Amount > 0) || seen[k] {
+			if !(d.Amount > 0) || seen[k] || !v.knownDemandRegion(d.Region) {
 				continue
 			}
 			seen[k] = true
@@ -60,7 +60,12 @@ func (v *validator) latencyCoverage() {
 	for _, c := range v.in.Clusters {
 		hosts[c.Region] = true
 	}
-	regions := sortedKeys(v.regions)
+	var regions []string
+	for _, r := range sortedKeys(v.regions) {
+		if v.knownDemandRegion(r) {
+			regions = append(regions, r)
+		}
+	}
 	for i, a := range regions {
 		var missing []string
 		for _, b := range regions[i+1:] {

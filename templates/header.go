@@ -20,6 +20,10 @@ func NormalizeHeader(h string) string {
 // spaces and hyphens removed, so "Latency SLO", "latency_slo",
 // "LatencySLO" and "intra-region rtt" match their keys.
 func squash(h string) string {
-	h = NormalizeHeader(h)
-	return strings.NewReplacer(" ", "", "-", "").Replace(h)
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, NormalizeHeader(h))
 }

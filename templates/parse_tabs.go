@@ -68,7 +68,7 @@ func parseScope(c workbook.Cell) (planner.Scope, error) {
 	case planner.ScopeRegion, planner.ScopeContinent, planner.ScopeGlobal:
 		return sc, nil
 	}
-	return "", badValue(CodeBadValue, "scope %q is not region, continent or global", s)
+	return "", badValue(CodeBadValue, "%q is not region, continent or global", s)
 }
 
 func (p *parser) parseDemand() {

@@ -112,7 +112,7 @@ func ParsePriority(c workbook.Cell) (int, error) {
 			if n, err := strconv.Atoi(s[1:]); err == nil {
 				return n, nil
 			}
-			return 0, badValue("bad-value", "priority %q is not a whole number or P<n>", s)
+			return 0, badValue("bad-value", "%q is not a whole number or P<n>", s)
 		}
 	}
 	return ParseInt(c)
@@ -138,7 +138,7 @@ func ParseRedundancy(c workbook.Cell) (int, error) {
 	} else if k, err := ParseInt(c); err == nil {
 		return k, nil
 	}
-	return 0, badValue("bad-value", "redundancy %q is not N, N+k or an integer", s)
+	return 0, badValue("bad-value", "%q is not N, N+k or an integer", s)
 }
 
 // ParseDuration reads a duration: a number of seconds, or "90s", "2m",

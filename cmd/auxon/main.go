@@ -43,6 +43,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print auxon's and HiGHS's versions and solve a tiny model", runVersion},
+		{"validate", "check intent workbooks and print every problem with its cell", runValidate},
+		{"template", "write a blank intent workbook, or the worked example", runTemplate},
 		{"plan", "plan workbooks: solve the intent and write the plan tabs", runPlan},
 		{"export", "write the MILP of a workbook as .mps or .lp", runExport},
 	}
