@@ -21,7 +21,7 @@ func brokenExample(t *testing.T) string {
 		case "Services":
 			s.Rows[2][8] = workbook.Str("N+x") // Services!I3
 		case "Demand":
-			s.Rows[4][2] = workbook.Str("lots") // Demand!C5
+			s.Rows[4][2] = workbook.Str("lots")    // Demand!C5
 			s.Rows[6][1] = workbook.Str("us-eats") // Demand!B7
 		case "Settings":
 			s.Rows = append(s.Rows, []workbook.Cell{workbook.Str("colour"), workbook.Str("blue")})
