@@ -9,6 +9,9 @@ import (
 // name, or "" when none is close: equal ignoring case, or within an edit
 // distance of max(2, len(name)/3).
 func suggest(name string, candidates []string) string {
+	if name == "" {
+		return ""
+	}
 	best, bestD := "", -1
 	limit := max(2, len(name)/3)
 	lname := strings.ToLower(name)

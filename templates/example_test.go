@@ -2,9 +2,12 @@ package templates
 
 import (
 	"math"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/auxon-planner/auxon/planner"
+	"github.com/auxon-planner/auxon/workbook"
 )
 
 func TestExampleIsValid(t *testing.T) {
@@ -79,4 +82,51 @@ func spareFactor(in *planner.Intent, s *planner.Service) float64 {
 		}
 	}
 	return f
+}
+
+func TestBlankParses(t *testing.T) {
+	grids := map[string]*workbook.Grid{}
+	for _, s := range Blank() {
+		grids[s.Name] = &workbook.Grid{Name: s.Name, Rows: s.Rows}
+		if len(s.Format.Notes) != len(s.Rows[0]) || !s.Format.FreezeHeader {
+			t.Errorf("%s: %d notes for %d headers, frozen %v", s.Name, len(s.Format.Notes), len(s.Rows[0]), s.Format.FreezeHeader)
+		}
+	}
+	in, ps := Parse(grids)
+	if len(ps) > 0 {
+		t.Fatalf("blank template has problems:\n%v", ps)
+	}
+	if len(in.Resources) != 3 || in.Settings.TimeLimit != planner.DefaultTimeLimit {
+		t.Errorf("blank intent = %+v", in)
+	}
+}
+
+func TestTemplateDropdowns(t *testing.T) {
+	lists := map[string]string{}
+	for _, s := range Blank() {
+		for _, l := range s.Format.Lists {
+			src := strings.Join(l.Values, ",")
+			if l.SourceTab != "" {
+				src = l.SourceTab + "!" + planner.ColumnName(l.SourceCol)
+			}
+			lists[s.Name+"!"+planner.ColumnName(l.Col)] = src
+		}
+	}
+	want := map[string]string{
+		"Services!J":     "region,continent,global",
+		"Latency!A":      "Clusters!B",
+		"Latency!B":      "Clusters!B",
+		"Demand!B":       "Clusters!B",
+		"Demand!A":       "Services!A",
+		"Dependencies!A": "Services!A",
+		"Dependencies!B": "Services!A",
+		"Reservations!A": "Services!A",
+		"Reservations!B": "Clusters!A",
+		"Current!A":      "Services!A",
+		"Current!B":      "Clusters!A",
+		"Settings!A":     "time limit,mip gap,move cost,intra-region rtt,output prefix",
+	}
+	if !reflect.DeepEqual(lists, want) {
+		t.Errorf("dropdowns = %v, want %v", lists, want)
+	}
 }

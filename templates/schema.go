@@ -84,8 +84,8 @@ func clusterColumns(resources []Resource) []Column {
 }
 
 var latencyColumns = []Column{
-	{Key: "from", Header: "From", Required: true, Note: "A region (with clusters, or a demand region)."},
-	{Key: "to", Header: "To", Required: true, Note: "The other region; RTTs are symmetric, give each pair once."},
+	{Key: "from", Header: "From", Required: true, ListTab: planner.TabClusters, ListKey: "region", Note: "A region (with clusters, or a demand region)."},
+	{Key: "to", Header: "To", Required: true, ListTab: planner.TabClusters, ListKey: "region", Note: "The other region; RTTs are symmetric, give each pair once."},
 	{Key: "rtt", Header: "RTT", Unit: "ms", Aliases: []string{"rtt ms"}, Required: true, Note: "Round-trip time between the two regions in milliseconds. Pairs not listed are out of reach of every latency bound; the same region is Settings 'intra-region rtt' (default 1 ms)."},
 }
 
@@ -113,7 +113,7 @@ func serviceColumns(resources []Resource) []Column {
 
 var demandColumns = []Column{
 	{Key: "service", Header: "Service", Required: true, ListTab: planner.TabServices, ListKey: "service", Note: "A service of the Services tab."},
-	{Key: "region", Header: "Region", Required: true, Note: "Region the demand originates in; it may have no clusters (a user population), then Latency must give its RTTs."},
+	{Key: "region", Header: "Region", Required: true, ListTab: planner.TabClusters, ListKey: "region", Note: "Region the demand originates in (the dropdown lists cluster regions, but any region Latency mentions is fine); it may have no clusters (a user population), then Latency must give its RTTs."},
 	{Key: "demand", Header: "Demand", Unit: "demand units", Required: true, Note: "Load from the region, in the service's Demand Unit. Formulas are fine; their computed values are read."},
 }
 

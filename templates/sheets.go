@@ -32,7 +32,9 @@ func note(c Column) string {
 	return n
 }
 
-// listFor is the dropdown of column j, if it has one.
+// listFor is the dropdown of column j, if it has one. Dropdowns warn
+// rather than refuse, so a user region absent from the list can still be
+// typed.
 func listFor(j int, c Column, tabs []Tab) (workbook.ListValidation, bool) {
 	if len(c.Values) > 0 {
 		return workbook.ListValidation{Col: j, Values: c.Values}, true

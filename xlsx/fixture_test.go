@@ -52,3 +52,28 @@ func TestFormulaFixture(t *testing.T) {
 		t.Errorf("demand column = %d, want 2 (C); extra columns must be ignored", got["demand"])
 	}
 }
+
+// libreoffice-tagged.xlsx is the example plus an auxon Utilization tab
+// (chart, conditional format, tag) written by this package, then opened
+// and saved by LibreOffice: the tag survives, so the tab is still auxon's.
+func TestTagSurvivesLibreOffice(t *testing.T) {
+	wb, err := xlsx.Open("testdata/libreoffice-tagged.xlsx", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	tabs, err := wb.AuxonTabs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tabs) != 1 || tabs[0].Name != "auxon Utilization 1840" || tabs[0].Tag.Kind != "Utilization" || tabs[0].Tag.RunID != "r1" {
+		t.Errorf("AuxonTabs = %+v", tabs)
+	}
+	grids, err := wb.ReadTabs(context.Background(), "auxon Utilization 1840")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := grids["auxon Utilization 1840"].String(); got != "Cluster\tcpu %\tram %\nuse1-a\t0.5\t0.95\nuse1-b\t0.99\t0.2\n" {
+		t.Errorf("utilization tab:\n%s", got)
+	}
+}
