@@ -49,6 +49,8 @@ import (
 //	                 − Σ_{c∈Z} load[s,c] ≥ 0,
 //	             π[s,c] − cap·n[s,c] + θ[s,Z] ≥ 0
 //	(fixed)      z[c] − y[s,c] ≥ 0
+//	(presence)   load[s,c] ≤ L̄[s,c]·y[s,c]          (valid cuts that
+//	(spread)     (k+1)·load[s,Z] ≤ L̄[s,Z]·Σ_Z y[s,c]  tighten the LP)
 //	(churn)      d[s,c] − n[s,c] ≥ −current,  d[s,c] + n[s,c] ≥ current
 //
 // The N+k rows are the exact LP form of "the capacity left after losing
@@ -84,6 +86,8 @@ type formulation struct {
 
 	unmet   []unmetVar // every u[s,g]
 	depVars []depVar   // every h
+	nk      []nkVars   // every zone's θ and π
+	moves   []moveVar  // every d
 	z       map[int]int
 	churn   float64 // constant churn of non-candidate current pairs
 
@@ -103,10 +107,13 @@ type svcVars struct {
 	minRep int
 }
 
-// term is one coefficient of a linear expression.
+// term is one coefficient of a linear expression; for load terms, ub
+// bounds the column's value (a flow never exceeds its demand or the
+// load bound of the service that creates it).
 type term struct {
 	col int
 	val float64
+	ub  float64
 }
 
 type unmetVar struct {
@@ -121,6 +128,21 @@ type unmetVar struct {
 type flowVar struct {
 	cluster int
 	col     int
+}
+
+// nkVars are the N+k columns of one service and zone.
+type nkVars struct {
+	svc      int
+	theta    int
+	clusters []int
+	pi       []int
+}
+
+// moveVar is the churn column d[s,c] and today's replicas there.
+type moveVar struct {
+	svc, cluster int
+	col          int
+	current      float64
 }
 
 type depVar struct {
@@ -366,7 +388,7 @@ func (fm *formulation) demandRows() {
 			}
 			f := fm.col(fm.nm("f", sv.s.Name, k.g, fm.cl[c].Name), 0, 0, highs.Inf, false)
 			u.f = append(u.f, flowVar{c, f})
-			sv.loadIn[c] = append(sv.loadIn[c], term{f, 1})
+			sv.loadIn[c] = append(sv.loadIn[c], term{f, 1, total[k]})
 			idx, val = append(idx, f), append(val, 1)
 		}
 		u.col = fm.col(fm.nm("u", sv.s.Name, k.g), 0, 0, total[k], false)
@@ -397,7 +419,7 @@ func (fm *formulation) dependencyRows() {
 					}
 					h := fm.col(fm.nm("h", sv.s.Name, d.DependsOn, fm.cl[c].Name, fm.cl[c2].Name), 0, 0, highs.Inf, false)
 					fm.depVars = append(fm.depVars, depVar{svc: i, dep: t, from: c, to: c2, col: h, dependency: d})
-					tv.loadIn[c2] = append(tv.loadIn[c2], term{h, 1})
+					tv.loadIn[c2] = append(tv.loadIn[c2], term{h, 1, d.Ratio * sv.bound})
 					idx, val = append(idx, h), append(val, 1)
 				}
 				for _, tm := range sv.loadIn[c] {
@@ -424,8 +446,30 @@ func (fm *formulation) capacityRows() {
 				idx, val = append(idx, tm.col), append(val, tm.val)
 			}
 			fm.row(fm.nm("cap", sv.s.Name, fm.cl[c].Name), -highs.Inf, 0, idx, val)
+			fm.presenceRow(sv, c)
 		}
 	}
+}
+
+// presenceRow adds load[s,c] ≤ L̄[s,c]·y[s,c] where L̄[s,c], the most load
+// that can ever reach s in c, is below what n ≤ M·y already allows. The
+// LP relaxation otherwise sets y = n/M and ignores MinReplicas: with this
+// row, a small demand that only c can serve forces y towards 1 and so n
+// towards MinReplicas.
+func (fm *formulation) presenceRow(sv *svcVars, c int) {
+	bound := 0.0
+	for _, tm := range sv.loadIn[c] {
+		bound += tm.ub
+	}
+	bound = math.Min(bound, sv.bound)
+	if bound >= sv.cap*fm.m.ColUpper[sv.n[c]]*(1-fitTol) {
+		return
+	}
+	idx, val := []int{sv.y[c]}, []float64{-bound}
+	for _, tm := range sv.loadIn[c] {
+		idx, val = append(idx, tm.col), append(val, tm.val)
+	}
+	fm.row(fm.nm("presence", sv.s.Name, fm.cl[c].Name), -highs.Inf, 0, idx, val)
 }
 
 // supplyRows adds Σ_s shape·n ≤ supply per cluster and resource.
@@ -497,9 +541,11 @@ func (fm *formulation) redundancyRows() {
 				continue
 			}
 			theta := fm.col(fm.nm("theta", sv.s.Name, z), 0, 0, highs.Inf, false)
+			nk := nkVars{svc: fm.svcIdx[sv.s.Name], theta: theta, clusters: cs}
 			idx, val := []int{theta}, []float64{-float64(k)}
 			for _, c := range cs {
 				pi := fm.col(fm.nm("pi", sv.s.Name, fm.cl[c].Name), 0, 0, highs.Inf, false)
+				nk.pi = append(nk.pi, pi)
 				// π − cap·n + θ ≥ 0
 				fm.row(fm.nm("topk", sv.s.Name, fm.cl[c].Name), 0, highs.Inf, []int{pi, sv.n[c], theta}, []float64{1, -sv.cap, 1})
 				idx, val = append(idx, sv.n[c], pi), append(val, sv.cap, -1)
@@ -508,8 +554,37 @@ func (fm *formulation) redundancyRows() {
 				}
 			}
 			fm.row(fm.nm("nplusk", sv.s.Name, z), 0, highs.Inf, idx, val)
+			fm.nk = append(fm.nk, nk)
+			fm.spreadRow(sv, z, cs)
 		}
 	}
+}
+
+// spreadRow adds (k+1)·load[s,Z] ≤ L̄[s,Z]·Σ_{c∈Z} y[s,c]: a zone that
+// carries any load uses at least k+1 clusters. It is valid because N+k
+// forces the load of a zone with at most k used clusters to zero, and it
+// cuts off LP points that put all of a zone's load in a sliver of one
+// cluster.
+func (fm *formulation) spreadRow(sv *svcVars, zone string, cs []int) {
+	bound := 0.0
+	idx, val := []int{}, []float64{}
+	for _, c := range cs {
+		for _, tm := range sv.loadIn[c] {
+			bound += tm.ub
+		}
+	}
+	bound = math.Min(bound, sv.bound)
+	if bound <= 0 {
+		return
+	}
+	k1 := float64(sv.s.Redundancy + 1)
+	for _, c := range cs {
+		idx, val = append(idx, sv.y[c]), append(val, -bound)
+		for _, tm := range sv.loadIn[c] {
+			idx, val = append(idx, tm.col), append(val, k1*tm.val)
+		}
+	}
+	fm.row(fm.nm("spread", sv.s.Name, zone), -highs.Inf, 0, idx, val)
 }
 
 // fixedCostRows adds z[c] ≥ y[s,c] for clusters with a fixed cost.
@@ -554,6 +629,7 @@ func (fm *formulation) churnRows() {
 			cur := current[[2]int{i, c}]
 			delete(current, [2]int{i, c})
 			d := fm.col(fm.nm("d", sv.s.Name, fm.cl[c].Name), mc, 0, highs.Inf, false)
+			fm.moves = append(fm.moves, moveVar{svc: i, cluster: c, col: d, current: cur})
 			fm.row(fm.nm("churnup", sv.s.Name, fm.cl[c].Name), -cur, highs.Inf, []int{d, sv.n[c]}, []float64{1, -1})
 			fm.row(fm.nm("churndown", sv.s.Name, fm.cl[c].Name), cur, highs.Inf, []int{d, sv.n[c]}, []float64{1, 1})
 		}

@@ -47,6 +47,10 @@ type Options struct {
 	Seed int
 	// Engine solves the MILP; nil means HiGHS.
 	Engine Engine
+	// Start is a plan to start from (the greedy baseline's, or the last
+	// run's): the engine's first incumbent if it is feasible, repaired if
+	// it is not.
+	Start *Plan
 	// Progress receives the engine's progress, tagged with the phase.
 	Progress func(Progress)
 	// Log receives the engine's log lines.
@@ -141,6 +145,9 @@ func Solve(ctx context.Context, in *Intent, opts Options) (*Result, error) {
 		engine = HiGHS{}
 	}
 	s := &solver{fm: fm, engine: engine, opts: opts, deadline: start.Add(timeLimit(in, opts))}
+	if opts.Start != nil {
+		s.start = fm.start(opts.Start)
+	}
 	res, err := s.run(ctx)
 	if err != nil {
 		return nil, err
@@ -198,9 +205,37 @@ type solver struct {
 
 // run solves phase by phase.
 func (s *solver) run(ctx context.Context) (*Result, error) {
+	if !s.startLeavesDemand() {
+		r, err := s.fullDemand(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if r.HasSolution || ctx.Err() != nil || !proven(r) {
+			return s.result(ctx, r), nil
+		}
+	}
+	return s.elastic(ctx)
+}
+
+// startLeavesDemand reports whether the start plan leaves reachable
+// demand unmet: then the full-demand phase would begin without an
+// incumbent, so planning goes straight to the elastic phases.
+func (s *solver) startLeavesDemand() bool {
+	if s.start == nil {
+		return false
+	}
+	for _, u := range s.fm.unmet {
+		if len(u.f) > 0 && s.start[u.col] > lexTol*math.Max(1, u.demand) {
+			return true
+		}
+	}
+	return false
+}
+
+// fullDemand is phase "plan": every demand that can reach a cluster at
+// all is served.
+func (s *solver) fullDemand(ctx context.Context) (*highs.Result, error) {
 	m := s.fm.m
-	cost := append([]float64(nil), m.ColCost...)
-	// Phase "plan": all reachable demand served.
 	upper := make([]float64, len(s.fm.unmet))
 	for i, u := range s.fm.unmet {
 		upper[i] = m.ColUpper[u.col]
@@ -210,18 +245,22 @@ func (s *solver) run(ctx context.Context) (*Result, error) {
 			m.ColLower[u.col] = u.demand // nothing can serve it
 		}
 	}
-	r, err := s.phase(ctx, "plan", 1)
-	if err != nil {
-		return nil, err
-	}
-	for i, u := range s.fm.unmet {
-		m.ColUpper[u.col] = upper[i]
-	}
-	if r.HasSolution || ctx.Err() != nil || !proven(r) {
-		return s.result(ctx, r), nil
-	}
-	// Elastic phases, most important priority first.
-	for _, p := range s.priorities() {
+	defer func() {
+		for i, u := range s.fm.unmet {
+			m.ColUpper[u.col] = upper[i]
+		}
+	}()
+	return s.phase(ctx, "plan", 1)
+}
+
+// elastic runs one phase per priority level, most important first, each
+// minimising that level's unmet demand and fixing it, then a cost phase.
+func (s *solver) elastic(ctx context.Context) (*Result, error) {
+	m := s.fm.m
+	cost := append([]float64(nil), m.ColCost...)
+	defer copy(m.ColCost, cost)
+	levels := s.priorities()
+	for i, p := range levels {
 		for j := range m.ColCost {
 			m.ColCost[j] = 0
 		}
@@ -234,12 +273,11 @@ func (s *solver) run(ctx context.Context) (*Result, error) {
 				idx, val = append(idx, u.col), append(val, w)
 			}
 		}
-		r, err = s.phase(ctx, fmt.Sprintf("priority %d", p), len(s.priorities())+1)
+		r, err := s.phase(ctx, fmt.Sprintf("priority %d", p), len(levels)-i+1)
 		if err != nil {
 			return nil, err
 		}
 		if !r.HasSolution {
-			copy(m.ColCost, cost)
 			return s.result(ctx, r), nil
 		}
 		// Fix this level's unmet demand at what was found (the incumbent,
@@ -247,7 +285,7 @@ func (s *solver) run(ctx context.Context) (*Result, error) {
 		s.fm.row(s.fm.nm("priority", strconv.Itoa(p)), -highs.Inf, r.Objective+lexTol*math.Max(1, math.Abs(r.Objective)), idx, val)
 	}
 	copy(m.ColCost, cost)
-	r, err = s.phase(ctx, "cost", 1)
+	r, err := s.phase(ctx, "cost", 1)
 	if err != nil {
 		return nil, err
 	}
