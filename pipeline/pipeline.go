@@ -125,7 +125,7 @@ func freeNames(ctx context.Context, wb *workbook.Workbook, r *planner.Report, pr
 		if n > 1 {
 			suffix = fmt.Sprintf(" (%d)", n)
 		}
-		tabs := templates.Render(r, prefix, suffix)
+		tabs := templates.Render(r, prefix, suffix, wb.MaxTabName())
 		clash := false
 		for _, t := range tabs {
 			clash = clash || taken[t.Name]
@@ -171,6 +171,9 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/auxon-planner/auxon/planner"
 	"github.com/auxon-planner/auxon/workbook"
@@ -23,31 +24,72 @@ const (
 // failover.
 const highUtilization = 0.9
 
-// TabName is the name of an output tab: "<prefix> <kind> <YYYY-MM-DD HH:MM>"
-// in UTC.
-func TabName(prefix, kind string, when time.Time) string {
+// Time stamps of tab names. The time uses a dot, not a colon: Excel
+// forbids ':' in sheet names.
+const (
+	stampLong  = "2006-01-02 15.04"
+	stampShort = "01-02 15.04"
+)
+
+// TabName is the name of an output tab: "<prefix> <kind> <YYYY-MM-DD HH.MM>"
+// in UTC, at most maxLen characters (no limit if maxLen ≤ 0). When it is
+// too long (Excel allows 31 characters) the year goes first, then the
+// prefix is shortened, then the kind; the tab's tag still records the full
+// kind and run id.
+func TabName(prefix, kind string, when time.Time, maxLen int) string {
+	return tabName(prefix, kind, when, maxLen, fits(prefix, []string{kind}, when, maxLen))
+}
+
+// fits picks the longest stamp with which every kind's name fits.
+func fits(prefix string, kinds []string, when time.Time, maxLen int) string {
+	for _, k := range kinds {
+		if maxLen > 0 && utf8.RuneCountInString(tabName(prefix, k, when, 0, stampLong)) > maxLen {
+			return stampShort
+		}
+	}
+	return stampLong
+}
+
+func tabName(prefix, kind string, when time.Time, maxLen int, layout string) string {
 	if prefix == "" {
 		prefix = planner.DefaultOutputPrefix
 	}
-	return fmt.Sprintf("%s %s %s", prefix, kind, when.UTC().Format("2006-01-02 15:04"))
+	stamp := when.UTC().Format(layout)
+	p, k := []rune(prefix), []rune(kind)
+	if maxLen > 0 {
+		room := maxLen - utf8.RuneCountInString(stamp) - 2 // two spaces
+		for len(p)+len(k) > room && len(p) > 1 {
+			p = p[:len(p)-1]
+		}
+		for len(p)+len(k) > room && len(k) > 1 {
+			k = k[:len(k)-1]
+		}
+	}
+	return fmt.Sprintf("%s %s %s", string(p), string(k), stamp)
 }
 
 // Render turns a run's report into its output tabs: Summary, Plan,
-// Utilization and, when demand went unmet, Unmet. Names follow TabName;
-// suffix, if not empty, is appended to each name (to keep two runs in the
-// same minute apart).
-func Render(r *planner.Report, prefix, suffix string) []*workbook.OutputTab {
-	tab := func(kind string, s workbook.Sheet) *workbook.OutputTab {
-		s.Name = TabName(prefix, kind, r.Created) + suffix
-		return &workbook.OutputTab{Sheet: s, Kind: kind, RunID: r.RunID}
-	}
-	tabs := []*workbook.OutputTab{
-		tab(KindSummary, summarySheet(r)),
-		tab(KindPlan, planSheet(r)),
-		tab(KindUtilization, utilizationSheet(r)),
-	}
+// Utilization and, when demand went unmet, Unmet. Names follow TabName
+// within maxLen characters, with one stamp format for all of a run's
+// tabs; suffix, if not empty, is appended to each name (to keep two runs
+// in the same minute apart).
+func Render(r *planner.Report, prefix, suffix string, maxLen int) []*workbook.OutputTab {
+	kinds := []string{KindSummary, KindPlan, KindUtilization}
 	if len(r.Unmet) > 0 {
-		tabs = append(tabs, tab(KindUnmet, unmetSheet(r)))
+		kinds = append(kinds, KindUnmet)
+	}
+	room := maxLen
+	if maxLen > 0 {
+		room -= utf8.RuneCountInString(suffix)
+	}
+	layout := fits(prefix, kinds, r.Created, room)
+	sheets := map[string]func(*planner.Report) workbook.Sheet{KindSummary: summarySheet, KindPlan: planSheet,
+		KindUtilization: utilizationSheet, KindUnmet: unmetSheet}
+	var tabs []*workbook.OutputTab
+	for _, kind := range kinds {
+		s := sheets[kind](r)
+		s.Name = tabName(prefix, kind, r.Created, room, layout) + suffix
+		tabs = append(tabs, &workbook.OutputTab{Sheet: s, Kind: kind, RunID: r.RunID})
 	}
 	return tabs
 }

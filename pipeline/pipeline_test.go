@@ -1,0 +1,131 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auxon-planner/auxon/planner"
+	"github.com/auxon-planner/auxon/templates"
+	"github.com/auxon-planner/auxon/workbook"
+	"github.com/auxon-planner/auxon/workbook/memwb"
+)
+
+var fixed = time.Date(2026, 11, 25, 18, 30, 0, 0, time.UTC)
+
+func exampleBook() *workbook.Workbook {
+	return memwb.Open(templates.ExampleSheets()...)
+}
+
+func TestRunExample(t *testing.T) {
+	wb := exampleBook()
+	jsonPath := filepath.Join(t.TempDir(), "plan.json")
+	out, err := Run(context.Background(), Job{Workbook: wb, JSONPath: jsonPath, RunID: "run-1",
+		Now: func() time.Time { return fixed }, Solve: planner.Options{TimeLimit: 5 * time.Second, MIPGap: 0.05}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := planner.Verify(out.Intent, out.Result.Plan); v.Err() != nil {
+		t.Fatalf("plan fails verification: %v", v.Err())
+	}
+	want := []string{"auxon Summary 2026-11-25 18.30", "auxon Plan 2026-11-25 18.30", "auxon Utilization 2026-11-25 18.30"}
+	if strings.Join(out.Tabs, "|") != strings.Join(want, "|") {
+		t.Errorf("tabs %q, want %q", out.Tabs, want)
+	}
+	tabs, err := wb.AuxonTabs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, tab := range tabs {
+		if tab.Tag.RunID != "run-1" {
+			t.Errorf("%s tagged with run %q", tab.Name, tab.Tag.RunID)
+		}
+		kinds[tab.Name] = tab.Tag.Kind
+	}
+	if kinds[want[1]] != templates.KindPlan || kinds[want[2]] != templates.KindUtilization {
+		t.Errorf("tags %v", kinds)
+	}
+	// The Plan tab holds every replica of the plan, cell by cell.
+	grids, err := wb.ReadTabs(context.Background(), want[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := grids[want[1]]
+	total := 0.0
+	for _, row := range g.Rows[1:] {
+		total += row[3].Num
+	}
+	planned := 0
+	for _, a := range out.Result.Plan.Replicas {
+		planned += a.Replicas
+	}
+	if g.At(0, 3).Str != "Replicas" || int(total) != planned {
+		t.Errorf("Plan tab holds %g replicas under %q, plan has %d", total, g.At(0, 3).Str, planned)
+	}
+	// plan.json says the same.
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep planner.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.RunID != "run-1" || rep.Cost.Total != out.Report.Cost.Total || len(rep.Plan) != len(out.Report.Plan) {
+		t.Errorf("plan.json differs from the run: %+v", rep.Cost)
+	}
+	if rep.Fingerprint != planner.Fingerprint(out.Intent) {
+		t.Errorf("fingerprint %q", rep.Fingerprint)
+	}
+
+	// A second run in the same minute gets its own names.
+	out2, err := Run(context.Background(), Job{Workbook: wb, RunID: "run-2",
+		Now: func() time.Time { return fixed }, Solve: planner.Options{TimeLimit: 2 * time.Second, MIPGap: 0.1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out2.Tabs[0] != "auxon Summary 2026-11-25 18.30 (2)" {
+		t.Errorf("second run's tabs %q", out2.Tabs)
+	}
+}
+
+func TestRunInvalidWritesNothing(t *testing.T) {
+	sheets := templates.ExampleSheets()
+	for _, s := range sheets {
+		if s.Name == planner.TabDemand {
+			s.Rows[1][2] = workbook.Str("lots") // Demand!C2 is no number
+		}
+	}
+	wb := memwb.Open(sheets...)
+	before, _ := wb.Tabs(context.Background())
+	out, err := Run(context.Background(), Job{Workbook: wb})
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("err %v, want ErrInvalid", err)
+	}
+	found := false
+	for _, p := range out.Problems {
+		found = found || strings.HasPrefix(p.Error(), "Demand!C2: ")
+	}
+	if !found {
+		t.Errorf("no problem at Demand!C2 among %v", out.Problems)
+	}
+	after, _ := wb.Tabs(context.Background())
+	if len(after) != len(before) {
+		t.Errorf("%d tabs before, %d after an invalid run", len(before), len(after))
+	}
+}
+
+func TestTabNamesFitExcel(t *testing.T) {
+	r := &planner.Report{Created: fixed, Unmet: []planner.UnmetRow{{}}}
+	for _, tab := range templates.Render(r, "capacity-planning", " (12)", 31) {
+		if n := len([]rune(tab.Name)); n > 31 || strings.ContainsAny(tab.Name, `:\/?*[]`) {
+			t.Errorf("%q (%d characters) does not fit Excel", tab.Name, n)
+		}
+	}
+}
