@@ -11,11 +11,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/auxon-planner/auxon/planner"
+	"github.com/auxon-planner/auxon/planner/greedy"
 	"github.com/auxon-planner/auxon/templates"
 	"github.com/auxon-planner/auxon/workbook"
 )
@@ -41,7 +43,16 @@ type Job struct {
 	Now func() time.Time
 	// DryRun solves and reports but writes no tabs.
 	DryRun bool
+	// Solver is SolverHiGHS (default: the MILP, started from the greedy
+	// plan) or SolverGreedy (the greedy plan alone: an instant preview).
+	Solver string
 }
+
+// Solvers.
+const (
+	SolverHiGHS  = "highs"
+	SolverGreedy = "greedy"
+)
 
 // Outcome is what a run did.
 type Outcome struct {
@@ -75,12 +86,30 @@ func Run(ctx context.Context, job Job) (*Outcome, error) {
 	if runID == "" {
 		runID = NewRunID(created)
 	}
-	res, err := planner.Solve(ctx, in, job.Solve)
+	greedyStart := time.Now()
+	baseline := greedy.Plan(in)
+	greedyTime := time.Since(greedyStart)
+	var res *planner.Result
+	switch job.Solver {
+	case "", SolverHiGHS:
+		opts := job.Solve
+		if opts.Start == nil {
+			opts.Start = baseline
+		}
+		res, err = planner.Solve(ctx, in, opts)
+	case SolverGreedy:
+		res, err = greedyResult(in, baseline, greedyTime)
+	default:
+		err = fmt.Errorf("unknown solver %q (want %s or %s)", job.Solver, SolverHiGHS, SolverGreedy)
+	}
 	if err != nil {
 		return out, err
 	}
 	out.Result = res
 	out.Report = planner.NewReport(in, res, runID, created)
+	if res.Plan != nil {
+		out.Report.SetBaseline(in, baseline)
+	}
 	if res.Plan == nil {
 		return out, fmt.Errorf("no plan: %s", res.Status)
 	}
@@ -107,6 +136,16 @@ func Run(ctx context.Context, job Job) (*Outcome, error) {
 		out.Tabs = append(out.Tabs, t.Name)
 	}
 	return out, nil
+}
+
+// greedyResult reports the greedy plan as the run's plan, verified like
+// any other.
+func greedyResult(in *planner.Intent, p *planner.Plan, took time.Duration) (*planner.Result, error) {
+	if v := planner.Verify(in, p); v.Err() != nil {
+		return nil, fmt.Errorf("%w: greedy plan: %v", planner.ErrVerification, v.Err())
+	}
+	return &planner.Result{Status: planner.StatusFeasible, Plan: p, Objective: planner.PlanCost(in, p).Total,
+		Bound: math.NaN(), Gap: math.NaN(), Solver: "greedy", SolveTime: took}, nil
 }
 
 // freeNames renders the report's tabs under names no existing tab has,

@@ -129,3 +129,20 @@ func TestTabNamesFitExcel(t *testing.T) {
 		}
 	}
 }
+
+func TestRunGreedyPreview(t *testing.T) {
+	wb := exampleBook()
+	out, err := Run(context.Background(), Job{Workbook: wb, Solver: SolverGreedy, Now: func() time.Time { return fixed }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Report.Solver != "greedy" || out.Report.Baseline == nil || out.Report.Saving != 0 {
+		t.Errorf("solver %q baseline %v saving %g", out.Report.Solver, out.Report.Baseline, out.Report.Saving)
+	}
+	if len(out.Tabs) < 3 {
+		t.Errorf("tabs %q", out.Tabs)
+	}
+	if _, err := Run(context.Background(), Job{Workbook: exampleBook(), Solver: "cplex"}); err == nil {
+		t.Error("want an error for an unknown solver")
+	}
+}

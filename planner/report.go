@@ -22,6 +22,10 @@ type Report struct {
 	// Cost is the plan's cost recomputed from the intent (not the
 	// solver's objective).
 	Cost Cost `json:"cost"`
+	// Baseline is the cost of the greedy baseline plan, when one was made;
+	// Saving is Baseline.Total − Cost.Total: what optimisation bought.
+	Baseline *Cost   `json:"greedy_cost,omitempty"`
+	Saving   float64 `json:"saving,omitempty"`
 	// Objective, LowerBound and Gap are the solver's; null when unknown.
 	Objective    *float64   `json:"objective"`
 	LowerBound   *float64   `json:"lower_bound"`
@@ -219,6 +223,14 @@ func unmetRows(in *Intent, p *Plan) []UnmetRow {
 		return out[i].Region < out[j].Region
 	})
 	return out
+}
+
+// SetBaseline records the greedy baseline plan's cost and the saving of
+// this run's plan over it.
+func (r *Report) SetBaseline(in *Intent, baseline *Plan) {
+	c := PlanCost(in, baseline)
+	r.Baseline = &c
+	r.Saving = c.Total - r.Cost.Total
 }
 
 // Fingerprint is a hash of everything in the intent that can change a

@@ -197,6 +197,11 @@ func summarySheet(r *planner.Report) workbook.Sheet {
 	add("Fixed cost", workbook.Num(r.Cost.Fixed))
 	add("Churn cost", workbook.Num(r.Cost.Churn))
 	add("Unmet demand", workbook.Num(r.Cost.UnmetDemand))
+	if r.Baseline != nil {
+		add("Greedy baseline cost", workbook.Num(r.Baseline.Total))
+		add("Greedy baseline unmet demand", workbook.Num(r.Baseline.UnmetDemand))
+		add("Saving over greedy", workbook.Num(r.Saving))
+	}
 	add("Solver objective", opt(r.Objective))
 	add("LP bound", opt(r.LowerBound))
 	add("MIP gap", opt(r.Gap))

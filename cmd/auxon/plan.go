@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -30,6 +31,7 @@ type planOptions struct {
 	prefix    string
 	dryRun    bool
 	quiet     bool
+	solver    string
 }
 
 func (o *planOptions) addFlags(fs interface {
@@ -50,6 +52,7 @@ func (o *planOptions) addFlags(fs interface {
 	fs.StringVar(&o.prefix, "prefix", "", "output tab prefix (default: the Settings tab, else \"auxon\")")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "solve and report, write no workbook")
 	fs.BoolVar(&o.quiet, "q", false, "print nothing but errors")
+	fs.StringVar(&o.solver, "solver", pipeline.SolverHiGHS, "highs (the optimum, started from the greedy plan) or greedy (an instant preview)")
 }
 
 const planUsage = `plan [flags] IN.xlsx
@@ -125,7 +128,7 @@ func planFile(ctx context.Context, o *planOptions, input, output, jsonPath strin
 		return nil, err
 	}
 	defer wb.Close()
-	job := pipeline.Job{Workbook: wb, JSONPath: jsonPath, Prefix: o.prefix, DryRun: o.dryRun,
+	job := pipeline.Job{Workbook: wb, JSONPath: jsonPath, Prefix: o.prefix, DryRun: o.dryRun, Solver: o.solver,
 		Solve: planner.Options{TimeLimit: o.timeLimit, MIPGap: o.mipGap, Threads: o.threads}}
 	if progress != nil {
 		job.Solve.Progress = progress.update
@@ -161,6 +164,9 @@ func printOutcome(w io.Writer, f *fileOutcome) {
 	}
 	fmt.Fprintf(w, ", %d replicas in %d placements, solved in %.2fs by %s\n",
 		totalReplicas(r), placements(r), r.SolveSeconds, r.Solver)
+	if r.Baseline != nil && r.Solver != "greedy" {
+		fmt.Fprintf(w, "  greedy baseline %.2f: optimisation saved %.2f (%.1f%%)\n", r.Baseline.Total, r.Saving, 100*r.Saving/math.Max(r.Baseline.Total, 1e-9))
+	}
 	if r.Interrupted {
 		fmt.Fprintln(w, "  interrupted: this is the best plan found before the stop")
 	}
