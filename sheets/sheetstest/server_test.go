@@ -1,0 +1,369 @@
+package sheetstest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/googleapis/gax-go/v2/apierror"
+	"google.golang.org/api/googleapi"
+	"google.golang.org/api/option"
+	"google.golang.org/api/sheets/v4"
+
+	"github.com/auxon-planner/auxon/sheets/sheetstest"
+)
+
+// strictTransport decodes every API response strictly against the
+// sheets/v4 type the method returns, so the fake cannot drift from them.
+type strictTransport struct {
+	t    *testing.T
+	base http.RoundTripper
+}
+
+func (st strictTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := st.base.RoundTrip(r)
+	if err != nil || resp.StatusCode != 200 {
+		return resp, err
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	var v any
+	p := r.URL.EscapedPath()
+	switch {
+	case strings.HasSuffix(p, ":batchUpdate") && !strings.Contains(p, "/values"):
+		v = &sheets.BatchUpdateSpreadsheetResponse{}
+	case strings.HasSuffix(p, "values:batchGet"):
+		v = &sheets.BatchGetValuesResponse{}
+	case strings.HasSuffix(p, "values:batchUpdate"):
+		v = &sheets.BatchUpdateValuesResponse{}
+	case strings.Contains(p, "/values/") && r.Method == http.MethodPut:
+		v = &sheets.UpdateValuesResponse{}
+	case strings.Contains(p, "/values/") && strings.HasSuffix(p, ":clear"):
+		v = &sheets.ClearValuesResponse{}
+	case strings.Contains(p, "/values/"):
+		v = &sheets.ValueRange{}
+	default:
+		v = &sheets.Spreadsheet{}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		st.t.Errorf("%s %s: response does not decode strictly as %T: %v\n%s", r.Method, p, v, err, body)
+	}
+	return resp, nil
+}
+
+func newFake(t *testing.T, opts *sheetstest.Options, seed sheetstest.Spreadsheet) (*sheetstest.Server, *sheets.Service, string) {
+	t.Helper()
+	s := sheetstest.NewServer(opts)
+	t.Cleanup(s.Close)
+	id, err := s.AddSpreadsheet(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Transport: strictTransport{t: t, base: s.Client().Transport}}
+	svc, err := sheets.NewService(context.Background(), option.WithEndpoint(s.URL()+"/"), option.WithHTTPClient(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, svc, id
+}
+
+func seedData() sheetstest.Spreadsheet {
+	return sheetstest.Spreadsheet{ID: "sp", Sheets: []sheetstest.Sheet{
+		{Title: "Sheet1", Data: [][]any{{"A1", "B1", nil, "D1"}, {nil, "b2"}, nil, {"A4", "B4", "", "d4"}}},
+		{Title: "My Sheet", Data: [][]any{{1, 2.5, true}, {sheetstest.Formula{Expr: "=1/0", Value: sheetstest.Error("#DIV/0!")}, sheetstest.Formula{Expr: "=A1*2", Value: 2}}}},
+		{Title: "D3", Rows: 4, Cols: 4},
+		{Title: "It's", Data: [][]any{{"q"}}},
+	}}
+}
+
+// apiErr extracts the Google error of a call.
+func apiErr(t *testing.T, err error) *googleapi.Error {
+	t.Helper()
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		t.Fatalf("err = %v, want a *googleapi.Error", err)
+	}
+	return ge
+}
+
+func TestValuesGet(t *testing.T) {
+	_, svc, id := newFake(t, nil, seedData())
+	tests := []struct {
+		rng, render, major string
+		wantRange          string
+		want               [][]any
+	}{
+		{"Sheet1", "", "", "Sheet1!A1:Z1000", [][]any{{"A1", "B1", "", "D1"}, {"", "b2"}, {}, {"A4", "B4", "", "d4"}}},
+		{"'Sheet1'!A1:C", "", "", "Sheet1!A1:C1000", [][]any{{"A1", "B1"}, {"", "b2"}, {}, {"A4", "B4"}}},
+		{"Sheet1!A1:1", "", "", "Sheet1!A1:Z1", [][]any{{"A1", "B1", "", "D1"}}},
+		{"Sheet1!D4:A1", "", "", "Sheet1!A1:D4", [][]any{{"A1", "B1", "", "D1"}, {"", "b2"}, {}, {"A4", "B4", "", "d4"}}},
+		{"sheet1!B2", "", "", "Sheet1!B2", [][]any{{"b2"}}},
+		{"A1:B1", "", "COLUMNS", "Sheet1!A1:B1", [][]any{{"A1"}, {"B1"}}},
+		{"Sheet1!C1:C3", "", "", "Sheet1!C1:C3", nil},
+		{"'My Sheet'!A1:C2", "UNFORMATTED_VALUE", "", "'My Sheet'!A1:C2", [][]any{{1.0, 2.5, true}, {"#DIV/0!", 2.0}}},
+		{"'My Sheet'!A1:C2", "FORMATTED_VALUE", "", "'My Sheet'!A1:C2", [][]any{{"1", "2.5", "TRUE"}, {"#DIV/0!", "2"}}},
+		{"'My Sheet'!A2:B2", "FORMULA", "", "'My Sheet'!A2:B2", [][]any{{"=1/0", "=A1*2"}}},
+		{"D3!A1", "", "", "'D3'!A1", nil},
+		{"'It''s'!A:A", "UNFORMATTED_VALUE", "", "'It''s'!A1:A1000", [][]any{{"q"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.rng+tc.render+tc.major, func(t *testing.T) {
+			call := svc.Spreadsheets.Values.Get(id, tc.rng)
+			if tc.render != "" {
+				call.ValueRenderOption(tc.render)
+			}
+			if tc.major != "" {
+				call.MajorDimension(tc.major)
+			}
+			vr, err := call.Do()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if vr.Range != tc.wantRange || !reflect.DeepEqual(vr.Values, tc.want) {
+				t.Errorf("got %s %#v, want %s %#v", vr.Range, vr.Values, tc.wantRange, tc.want)
+			}
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	_, svc, id := newFake(t, nil, seedData())
+	addSheet := func(title string) *sheets.Request {
+		return &sheets.Request{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: title}}}
+	}
+	tests := []struct {
+		name string
+		call func() error
+		code int
+		msg  string
+	}{
+		{"unknown sheet", func() error { _, err := svc.Spreadsheets.Values.Get(id, "Nope!A1").Do(); return err },
+			400, "Unable to parse range: Nope!A1"},
+		{"grid edge", func() error { _, err := svc.Spreadsheets.Values.Get(id, "Sheet1!A1001").Do(); return err },
+			400, "Range (Sheet1!A1001) exceeds grid limits. Max rows: 1000, max columns: 26"},
+		{"no spreadsheet", func() error { _, err := svc.Spreadsheets.Get("nope").Do(); return err },
+			404, "Requested entity was not found."},
+		{"no requests", func() error {
+			_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{}).Do()
+			return err
+		}, 400, "Must specify at least one request."},
+		{"duplicate title", func() error {
+			_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{addSheet("New"), addSheet("my sheet")}}).Do()
+			return err
+		}, 400, `Invalid requests[1].addSheet: A sheet with the name "my sheet" already exists. Please enter another name.`},
+		{"fields required", func() error {
+			_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+				{RepeatCell: &sheets.RepeatCellRequest{Range: &sheets.GridRange{}, Cell: &sheets.CellData{}}}}}).Do()
+			return err
+		}, 400, "Invalid requests[0].repeatCell: At least one field must be listed in 'fields'. (Use '*' to indicate all fields.)"},
+		{"no grid", func() error {
+			_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+				{DeleteSheet: &sheets.DeleteSheetRequest{SheetId: 77}}}}).Do()
+			return err
+		}, 400, "Invalid requests[0].deleteSheet: No grid with id: 77"},
+		{"title too long", func() error {
+			_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{addSheet(strings.Repeat("x", 101))}}).Do()
+			return err
+		}, 400, "Invalid requests[0].addSheet: The sheet name cannot be greater than 100 characters."},
+		{"cell limit", func() error {
+			_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+				{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: "Big", GridProperties: &sheets.GridProperties{RowCount: 1_000_000, ColumnCount: 10}}}}}}).Do()
+			return err
+		}, 400, "Invalid requests[0].addSheet: This action would increase the number of cells in the workbook above the limit of 10000000 cells."},
+		{"input option", func() error {
+			_, err := svc.Spreadsheets.Values.Update(id, "Sheet1!A1", &sheets.ValueRange{Values: [][]any{{"x"}}}).Do()
+			return err
+		}, 400, "'valueInputOption' is required but not specified"},
+		{"write past range", func() error {
+			_, err := svc.Spreadsheets.Values.Update(id, "Sheet1!A1:B1", &sheets.ValueRange{Values: [][]any{{"x", "y", "z"}}}).ValueInputOption("RAW").Do()
+			return err
+		}, 400, "Requested writing within range [Sheet1!A1:B1], but tried writing to column [C]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ge := apiErr(t, tc.call())
+			if ge.Code != tc.code || ge.Message != tc.msg {
+				t.Errorf("got %d %q, want %d %q", ge.Code, ge.Message, tc.code, tc.msg)
+			}
+		})
+	}
+	// Nothing of the failed batches landed.
+	ss, err := svc.Spreadsheets.Get(id).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss.Sheets) != 4 {
+		t.Errorf("after failed batches: %d sheets, want 4", len(ss.Sheets))
+	}
+}
+
+func TestBatchUpdateAppliesInOrder(t *testing.T) {
+	_, svc, id := newFake(t, nil, seedData())
+	resp, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+		{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{SheetId: 42, Title: "Out", Index: 1,
+			GridProperties: &sheets.GridProperties{RowCount: 2, ColumnCount: 2}}}},
+		{UpdateCells: &sheets.UpdateCellsRequest{Start: &sheets.GridCoordinate{SheetId: 42}, Fields: "userEnteredValue",
+			Rows: []*sheets.RowData{{Values: []*sheets.CellData{{UserEnteredValue: &sheets.ExtendedValue{StringValue: ptr("=HYPERLINK(\"x\")")}}}}}}},
+		{CreateDeveloperMetadata: &sheets.CreateDeveloperMetadataRequest{DeveloperMetadata: &sheets.DeveloperMetadata{
+			MetadataKey: "k", MetadataValue: "v", Visibility: "DOCUMENT", Location: &sheets.DeveloperMetadataLocation{SheetId: 42}}}},
+	}}).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Replies) != 3 || resp.Replies[0].AddSheet.Properties.SheetId != 42 || resp.Replies[0].AddSheet.Properties.Index != 1 ||
+		resp.Replies[1].AddSheet != nil || resp.Replies[2].CreateDeveloperMetadata.DeveloperMetadata.MetadataId == 0 {
+		t.Fatalf("replies = %s", mustJSON(resp.Replies))
+	}
+	vr, err := svc.Spreadsheets.Values.Get(id, "Out!A1:B2").ValueRenderOption("FORMULA").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]any{{"=HYPERLINK(\"x\")"}}; !reflect.DeepEqual(vr.Values, want) {
+		t.Errorf("text written as %v, want %v (stored as text, not a formula)", vr.Values, want)
+	}
+	if _, err := svc.Spreadsheets.Values.Get(id, "Out!C1").Do(); err == nil || !strings.Contains(err.Error(), "exceeds grid limits") {
+		t.Errorf("read past the sized grid: err = %v", err)
+	}
+	ss, err := svc.Spreadsheets.Get(id).Fields("sheets(properties(title,index),developerMetadata)").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ss.Sheets[1].Properties.Title != "Out" || len(ss.Sheets[1].DeveloperMetadata) != 1 || ss.Sheets[1].DeveloperMetadata[0].Location.LocationType != "SHEET" {
+		t.Errorf("sheets = %s", mustJSON(ss.Sheets))
+	}
+	if ss.SpreadsheetId != "" || ss.Sheets[0].Properties.SheetId != 0 || ss.Sheets[0].Properties.GridProperties != nil {
+		t.Errorf("field mask not applied: %s", mustJSON(ss))
+	}
+}
+
+func TestGetGridData(t *testing.T) {
+	_, svc, id := newFake(t, nil, sheetstest.Spreadsheet{Sheets: []sheetstest.Sheet{
+		{Title: "A", Data: [][]any{{"x", nil, "y"}, nil, {1}}, Merges: []string{"A1:B1"}},
+		{Title: "B", Data: [][]any{{"b"}}},
+	}})
+	ss, err := svc.Spreadsheets.Get(id).Ranges("A!A1:C3").IncludeGridData(true).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss.Sheets) != 1 || len(ss.Sheets[0].Merges) != 1 {
+		t.Fatalf("got %d sheets, merges %v; want only A with its merge", len(ss.Sheets), ss.Sheets[0].Merges)
+	}
+	rows := ss.Sheets[0].Data[0].RowData
+	if len(rows) != 3 || len(rows[0].Values) != 3 || len(rows[1].Values) != 0 || *rows[2].Values[0].EffectiveValue.NumberValue != 1 {
+		t.Errorf("rowData = %s", mustJSON(rows))
+	}
+}
+
+func TestQuota(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s, svc, id := newFake(t, &sheetstest.Options{Now: func() time.Time { return now }, ReadsPerUser: 2}, seedData())
+	for i := range 3 {
+		_, err := svc.Spreadsheets.Get(id).Do()
+		if i < 2 && err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			ge := apiErr(t, err)
+			var ae *apierror.APIError
+			if ge.Code != 429 || !errors.As(err, &ae) || ae.Reason() != "RATE_LIMIT_EXCEEDED" ||
+				!strings.HasPrefix(ge.Message, "Quota exceeded for quota metric 'Read requests'") {
+				t.Fatalf("third read: %v (reason %q)", err, ae.Reason())
+			}
+		}
+	}
+	now = now.Add(time.Minute)
+	if _, err := svc.Spreadsheets.Get(id).Do(); err != nil {
+		t.Fatalf("next minute: %v", err)
+	}
+	if _, total := s.Calls(); total != 4 {
+		t.Errorf("calls = %d, want 4", total)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     sheetstest.Fault
+		wantCode  int
+		wantSheet bool // the batch landed
+	}{
+		{"429", sheetstest.Fault{Status: 429}, 429, false},
+		{"503", sheetstest.Fault{Status: 503}, 503, false},
+		{"applied but 503", sheetstest.Fault{Status: 503, Apply: true}, 503, true},
+		{"500 other method", sheetstest.Fault{Method: "spreadsheets.get", Status: 500}, 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, svc, id := newFake(t, nil, seedData())
+			s.Inject(tc.fault)
+			_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+				{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: "New"}}}}}).Do()
+			if tc.wantCode == 0 && err != nil || tc.wantCode != 0 && apiErr(t, err).Code != tc.wantCode {
+				t.Fatalf("err = %v, want code %d", err, tc.wantCode)
+			}
+			ss, _ := s.Spreadsheet(id)
+			if got := len(ss.Sheets) == 5; got != tc.wantSheet {
+				t.Errorf("landed = %v, want %v", got, tc.wantSheet)
+			}
+		})
+	}
+}
+
+func TestHangUntilClientGivesUp(t *testing.T) {
+	s, svc, id := newFake(t, nil, seedData())
+	s.Inject(sheetstest.Fault{Hang: true, Apply: true, Status: 503})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+		{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: "Slow"}}}}}).Context(ctx).Do()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want a deadline", err)
+	}
+	if _, err := s.Values(id, "Slow!A1"); err != nil {
+		t.Errorf("the slow write did not land: %v", err)
+	}
+}
+
+func TestHookEditsBetweenCalls(t *testing.T) {
+	s, svc, id := newFake(t, nil, seedData())
+	s.SetHook(func(c sheetstest.Call) {
+		if c.Write {
+			s.Edit(c.Spreadsheet, func(e *sheetstest.Editor) error { return e.Rename("Sheet1", "Renamed") })
+		}
+	})
+	_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+		{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: "Renamed"}}}}}).Do()
+	if err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("err = %v, want the name taken by the human edit", err)
+	}
+}
+
+func TestStrictRequestDecoding(t *testing.T) {
+	s, _, id := newFake(t, nil, seedData())
+	resp, err := s.Client().Post(s.URL()+"/v4/spreadsheets/"+id+":batchUpdate", "application/json",
+		strings.NewReader(`{"requests":[{"addSheet":{"properties":{"titel":"x"}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 400 || !strings.Contains(string(b), `Unknown name \"titel\"`) {
+		t.Errorf("got %d %s", resp.StatusCode, b)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
