@@ -372,3 +372,21 @@ func TestCancelKeepsBestPlan(t *testing.T) {
 		t.Errorf("plan %v, interrupted %v, status %v: want the best plan kept", res.Plan != nil, res.Interrupted, res.Status)
 	}
 }
+
+func TestLNSNeverWorsensAndVerifies(t *testing.T) {
+	in, witness := GenerateWitness(GenConfig{Seed: 5, Services: 25, Clusters: 10})
+	start := PlanCost(in, witness).Total
+	res, err := Solve(context.Background(), in, Options{TimeLimit: 3 * time.Second, MIPGap: 1e-9, Start: witness, LNS: true})
+	if err != nil { // Solve verifies every plan it returns
+		t.Fatal(err)
+	}
+	if res.Plan == nil {
+		t.Fatalf("no plan from a feasible start: %v", res.Status)
+	}
+	if got := PlanCost(in, res.Plan).Total; got > start+1e-6*start {
+		t.Errorf("LNS returned cost %g, worse than its start %g", got, start)
+	}
+	if res.Bound > res.Objective+1e-6*math.Abs(res.Objective) {
+		t.Errorf("bound %g above cost %g", res.Bound, res.Objective)
+	}
+}
