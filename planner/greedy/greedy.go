@@ -1,0 +1,192 @@
+// Package greedy is auxon's "stupid solver": a pure-Go greedy planner
+// that does what a planner would do by hand. Its plan is the baseline the
+// optimum is reported against and a MIP start for HiGHS. It keeps every
+// hard requirement planner.Verify checks; demand it cannot place is
+// reported as unmet.
+//
+// # Algorithm
+//
+// Static pruning. A service's candidate clusters are those its Allowed
+// list admits where Min Replicas fit the supply alone (and no
+// reservation's Max is 0), plus clusters a reservation pins with Min > 0
+// (as in planner's formulation). A candidate may carry load only if its
+// zone (under the service's redundancy scope) has at least k+1
+// candidates — a zone with k or fewer can carry nothing under N+k — and,
+// for each dependency, some loadable cluster of the dependency lies
+// within its Max RTT; this is computed dependencies first, so load is
+// never put where its dependency load certainly cannot follow.
+//
+// Order. Reservation pins are placed first, for every service, at
+// max(Min, Min Replicas lowered to the reservation's Max). Services are
+// then placed so that every service comes after all services that depend
+// on it (its load is then known). The effective priority of a service is
+// the most important Priority among itself and everything that
+// (transitively) depends on it; among the services whose dependents are
+// all placed, the most important effective priority goes first, ties in
+// Services-tab order.
+//
+// Placing a service. Its load items are the demand of each region (at
+// the service's priority, reaching the loadable clusters within its
+// latency SLO) and, for every caller p→s and cluster q where p runs with
+// load, Ratio·load[p,q] (at p's effective priority, reaching the
+// loadable clusters within Max RTT of q). Items go most important first,
+// then most constrained (fewest clusters in reach), then largest. Each
+// item is split over its reach greedily: repeatedly, the cluster where
+// the replicas it needs cost least per unit of load placed — the
+// per-replica price Σ_r Shape[r]·Price[r], plus FixedCost/E when nothing
+// runs in the cluster yet, E being the replicas the service is expected
+// to need (at least Min Replicas); spare capacity of replicas already
+// there costs nothing — takes as much as its remaining supply (within a
+// reservation's Max, and opening it only within Max Clusters, counting
+// the k+1 clusters a new zone needs under N+k) holds. A cluster newly
+// used gets at least Min Replicas.
+//
+// N+k. For each zone with load, while losing the k largest of the zone's
+// clusters would leave too little capacity: with more than k clusters
+// there, every cluster is lifted to the lowest common replica level that
+// suffices (as far as its supply allows); if none does, or there are k
+// or fewer, the cheapest unused candidate of the zone is added as a
+// standby with Min Replicas. A zone that still fails is banned for the
+// service, and its items are placed again from scratch without it. Then
+// the cheapest candidates are added, with Min Replicas, until the
+// service runs in Min Clusters.
+//
+// Demand an item cannot place is unmet. Dependency load that cannot be
+// placed must not be left behind, so it cuts the demand that created it:
+// the run traces, through the plan's routes, how much of each origin's
+// (service, region) demand flows through the cluster that created the
+// load, cuts the failing fraction of it, and the whole greedy pass runs
+// again with the reduced demand. After eight such rounds (each cut a
+// little more generously) any origin still implicated is cut entirely,
+// so the loop ends. Only the last pass, which places everything it
+// routes, becomes the plan; the cut demand is reported as unmet.
+//
+// Everything is deterministic: maps are only ever read in sorted order,
+// and ties go to the earlier cluster or service.
+//
+// Not considered: churn against Current (the plan is built from
+// scratch) and moving load between services already placed. Under
+// contention for supply a dependency's failure cuts the demand that
+// created it rather than rerouting it, and a service depended on by a
+// less important caller waits for that caller.
+package greedy
+
+import (
+	"cmp"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/auxon-planner/auxon/planner"
+)
+
+// Rounds of the outer loop of Plan. For up to capRounds passes, load
+// failing only for want of a dependency's clusters in reach bounds the
+// node that created it to the share that could be placed (the rest may
+// move to other clusters). Up to cutRounds passes cut the failing share
+// of the demand flowing through failing nodes (a little more each
+// round); later passes cut such demand whole.
+const (
+	capRounds = 4
+	cutRounds = 12
+)
+
+// Plan returns a greedy plan for in: replicas sorted by service then
+// cluster, demand and dependency routes, and unmet demand per service
+// and region. The intent should have passed planner.Validate; Plan never
+// fails, but an intent whose hard requirements conflict (reservations
+// beyond supply, say) yields a plan the verifier rejects.
+func Plan(in *planner.Intent) *planner.Plan {
+	p := newProblem(in)
+	demand := make([]float64, len(p.origins))
+	for o, or := range p.origins {
+		demand[o] = or.demand
+	}
+	nodeCap := make([]float64, len(p.svcs)*len(p.cls))
+	for i := range nodeCap {
+		nodeCap[i] = math.Inf(1)
+	}
+	for round := 0; ; round++ {
+		r := newRun(p, demand, nodeCap)
+		r.plan()
+		if len(r.fails) == 0 {
+			return r.output()
+		}
+		local := round < capRounds
+		if local {
+			for _, f := range r.fails {
+				if f.local {
+					node := p.deps[f.d].s*r.nc + f.from
+					nodeCap[node] = math.Min(nodeCap[node], (1-f.frac)*r.load[node]*(1-amountTol))
+				}
+			}
+		}
+		cut := r.cuts(!local)
+		if !local && (len(cut) == 0 || round > cutRounds+len(p.origins)) {
+			clear(demand) // cannot happen: some origin feeds every failure
+		}
+		for _, o := range slices.Sorted(maps.Keys(cut)) {
+			orig := p.origins[o].demand
+			if round >= cutRounds {
+				demand[o] = 0
+				continue
+			}
+			demand[o] -= cut[o]*(1+float64(round)/4) + amountTol*orig
+			if demand[o] <= amountTol*orig {
+				demand[o] = 0
+			}
+		}
+	}
+}
+
+// output turns the run into a planner.Plan.
+func (r *run) output() *planner.Plan {
+	p := r.p
+	out := &planner.Plan{}
+	for s, sv := range p.svcs {
+		for c := range r.nc {
+			if n := r.n[s*r.nc+c]; n > 0 {
+				out.Replicas = append(out.Replicas, planner.Assignment{Service: sv.s.Name, Cluster: p.cls[c].Name, Replicas: n})
+			}
+		}
+	}
+	slices.SortFunc(out.Replicas, func(a, b planner.Assignment) int {
+		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.Cluster, b.Cluster))
+	})
+	served := make([]float64, len(p.origins))
+	dem := map[[2]int]float64{}
+	for _, d := range r.demRoutes {
+		dem[[2]int{d.o, d.c}] += d.x
+		served[d.o] += d.x
+	}
+	for k, x := range dem {
+		o := p.origins[k[0]]
+		out.Routes = append(out.Routes, planner.Route{Service: p.svcs[o.s].s.Name, Region: p.regions[o.g],
+			Cluster: p.cls[k[1]].Name, Amount: x})
+	}
+	slices.SortFunc(out.Routes, func(a, b planner.Route) int {
+		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.Region, b.Region), cmp.Compare(a.Cluster, b.Cluster))
+	})
+	deps := map[[3]int]float64{}
+	for _, d := range r.depRoutes {
+		deps[[3]int{d.d, d.from, d.to}] += d.x
+	}
+	for k, x := range deps {
+		dp := p.deps[k[0]]
+		out.DependencyRoutes = append(out.DependencyRoutes, planner.DependencyRoute{Service: p.svcs[dp.s].s.Name,
+			DependsOn: p.svcs[dp.t].s.Name, From: p.cls[k[1]].Name, To: p.cls[k[2]].Name, Amount: x})
+	}
+	slices.SortFunc(out.DependencyRoutes, func(a, b planner.DependencyRoute) int {
+		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.DependsOn, b.DependsOn),
+			cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
+	})
+	for o, or := range p.origins {
+		if u := or.demand - served[o]; u > amountTol*math.Max(1, or.demand) {
+			out.Unmet = append(out.Unmet, planner.Shortfall{Service: p.svcs[or.s].s.Name, Region: p.regions[or.g], Amount: u})
+		}
+	}
+	slices.SortFunc(out.Unmet, func(a, b planner.Shortfall) int {
+		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.Region, b.Region))
+	})
+	return out
+}

@@ -1,0 +1,345 @@
+package greedy
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// amountTol is the relative amount of load the greedy may leave
+// unrouted and still call an item placed: far below VerifyTolerance
+// (1e-6), so the plan balances within the verifier's tolerance.
+const amountTol = 1e-9
+
+// item is load that must be routed to clusters of one service: demand of
+// an origin, or the load a dependency creates in one cluster.
+type item struct {
+	prio    int
+	o       int // origin, or -1 for dependency load
+	d, from int // dependency and the cluster creating the load
+	amount  float64
+	reach   []int // loadable clusters within the SLO or Max RTT
+	got     []demRoute
+	left    float64
+}
+
+// placer places one service.
+type placer struct {
+	r     *run
+	sv    *svc
+	items []*item
+	// zoneCap bounds the load of each zone: +Inf until N+k fails there,
+	// then what the zone can carry, less each time it fails again.
+	zoneCap   []float64
+	zoneFails []int
+	zoneLoad  []float64
+	zoneN     []int // clusters of the service per zone
+	est       float64
+	mode      int // byCost or byRoom
+}
+
+// zoneRetries is how many times a zone's load bound is halved after N+k
+// first fails there before the zone is given up.
+const zoneRetries = 4
+
+// place routes every item of sv to its clusters, sizes replicas for N+k,
+// fills Min Clusters, and records routes and failures.
+func (r *run) place(sv *svc) {
+	pl := &placer{r: r, sv: sv, items: r.items(sv), zoneCap: make([]float64, sv.nZones),
+		zoneFails: make([]int, sv.nZones), zoneLoad: make([]float64, sv.nZones), zoneN: make([]int, sv.nZones)}
+	total := 0.0
+	for _, it := range pl.items {
+		total += it.amount
+	}
+	pl.est = float64(sv.minRep)
+	if sv.cap > 0 {
+		pl.est = math.Max(pl.est, math.Ceil(total/sv.cap))
+	}
+	pl.attempt(byCost)
+	if sv.s.MaxClusters > 0 && pl.short() {
+		// Max Clusters may have stopped cheap small clusters from
+		// taking it all: try the roomiest clusters instead, and keep
+		// whichever leaves less important demand unplaced.
+		first := pl.shortfall()
+		pl.attempt(byRoom)
+		if !less(pl.shortfall(), first) {
+			pl.attempt(byCost)
+		}
+	}
+	pl.minClusters()
+	pl.commit()
+}
+
+// How assign ranks clusters for an item.
+const (
+	// byCost: least cost of the replicas needed per unit of load placed.
+	byCost = iota
+	// byRoom: clusters the service uses already, by cost; then new ones
+	// with the most room for the service first.
+	byRoom
+)
+
+// attempt places every item from scratch, ranking clusters by mode,
+// bounding the load of zones where N+k fails until it holds everywhere.
+func (pl *placer) attempt(mode int) {
+	pl.mode = mode
+	for z := range pl.zoneCap {
+		pl.zoneCap[z], pl.zoneFails[z] = math.Inf(1), 0
+	}
+	for {
+		pl.reset()
+		for _, it := range pl.items {
+			pl.assign(it)
+		}
+		bad := pl.redundancy()
+		if len(bad) == 0 {
+			return
+		}
+		for _, z := range bad {
+			pl.lowerZoneCap(z)
+		}
+	}
+}
+
+// short reports whether some item is left partly unplaced.
+func (pl *placer) short() bool {
+	for _, it := range pl.items {
+		if it.left > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// shortfall is the unplaced load per item priority, most important
+// first.
+func (pl *placer) shortfall() [][2]float64 {
+	var out [][2]float64
+	for _, it := range pl.items { // sorted by priority
+		if n := len(out); n == 0 || out[n-1][0] != float64(it.prio) {
+			out = append(out, [2]float64{float64(it.prio), 0})
+		}
+		out[len(out)-1][1] += it.left
+	}
+	return out
+}
+
+// less reports whether shortfall a is better than b: less unplaced at
+// the first priority where they differ.
+func less(a, b [][2]float64) bool {
+	for i := range a {
+		if d := a[i][1] - b[i][1]; math.Abs(d) > amountTol*math.Max(1, b[i][1]) {
+			return d < 0
+		}
+	}
+	return false
+}
+
+// items lists the load sv must carry, most important first, then the
+// most constrained (fewest clusters in reach), then the largest.
+func (r *run) items(sv *svc) []*item {
+	p := r.p
+	var out []*item
+	for _, o := range sv.origins {
+		if x := r.demand[o]; x > 0 {
+			out = append(out, &item{prio: sv.s.Priority, o: o, d: -1, from: -1, amount: x, reach: p.originReach(o)})
+		}
+	}
+	for _, d := range sv.callers {
+		dp := p.deps[d]
+		for q := range r.nc {
+			if l := r.load[dp.s*r.nc+q]; l > 0 {
+				out = append(out, &item{prio: p.svcs[dp.s].ep, o: -1, d: d, from: q, amount: dp.ratio * l,
+					reach: p.depReach(d, q)})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *item) int {
+		return cmp.Or(cmp.Compare(a.prio, b.prio), cmp.Compare(len(a.reach), len(b.reach)),
+			cmp.Compare(b.amount, a.amount))
+	})
+	return out
+}
+
+// originReach is the loadable clusters of origin o's service within its
+// latency SLO of o's region.
+func (p *problem) originReach(o int) []int {
+	or := p.origins[o]
+	sv := p.svcs[or.s]
+	var out []int
+	for _, c := range sv.cand {
+		if sv.loadOK[c] && p.within(or.g, p.clRegion[c], sv.s.LatencySLO, sv.s.HasLatencySLO) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// depReach is the loadable clusters of dependency d's target within its
+// Max RTT of cluster q.
+func (p *problem) depReach(d, q int) []int {
+	dp := p.deps[d]
+	tv := p.svcs[dp.t]
+	var out []int
+	for _, c := range tv.cand {
+		if tv.loadOK[c] && p.within(p.clRegion[q], p.clRegion[c], dp.maxRTT, dp.hasMax) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// reset takes the service back to its pins, with no load.
+func (pl *placer) reset() {
+	r, sv := pl.r, pl.sv
+	clear(pl.zoneN)
+	clear(pl.zoneLoad)
+	for _, c := range sv.cand {
+		r.setN(sv, c, r.base(sv, c))
+		r.load[sv.idx*r.nc+c] = 0
+		if r.n[sv.idx*r.nc+c] > 0 {
+			pl.zoneN[sv.zone[c]]++
+		}
+	}
+	for _, it := range pl.items {
+		it.got, it.left = it.got[:0], 0
+	}
+}
+
+// n and setN read and set the service's replicas in c, keeping zoneN.
+func (pl *placer) n(c int) int { return pl.r.n[pl.sv.idx*pl.r.nc+c] }
+
+func (pl *placer) setN(c, v int) {
+	if old := pl.n(c); old == 0 && v > 0 {
+		pl.zoneN[pl.sv.zone[c]]++
+	} else if old > 0 && v == 0 {
+		pl.zoneN[pl.sv.zone[c]]--
+	}
+	pl.r.setN(pl.sv, c, v)
+}
+
+// unit is the price of one more replica in c: its resources, plus an
+// amortised share of the cluster's fixed cost when nothing runs there
+// yet (spread over the replicas the service is expected to need).
+func (pl *placer) unit(c int) float64 {
+	u := pl.sv.price[c]
+	if pl.r.hosts[c] == 0 {
+		u += pl.r.p.fixed[c] / pl.est
+	}
+	return u
+}
+
+// canOpen reports whether the service may start using cluster c within
+// Max Clusters; opening a zone for load under N+k takes k+1 clusters.
+func (pl *placer) canOpen(c int, forLoad bool) bool {
+	most := pl.sv.s.MaxClusters
+	if most <= 0 {
+		return true
+	}
+	need := 1
+	if forLoad && pl.sv.k > 0 {
+		need = max(1, pl.sv.k+1-pl.zoneN[pl.sv.zone[c]])
+	}
+	return pl.r.nUsed[pl.sv.idx]+need <= most
+}
+
+// ceilLoad is the fewest replicas that carry load l.
+func (pl *placer) ceilLoad(l float64) int {
+	return int(math.Ceil(l/pl.sv.cap - amountTol))
+}
+
+// assign routes an item to the clusters in its reach, each time to the
+// one where the replicas it needs cost least per unit of load placed
+// (spare capacity of replicas already there is free).
+func (pl *placer) assign(it *item) {
+	r, sv := pl.r, pl.sv
+	rem, eps := it.amount, amountTol*math.Max(1, it.amount)
+	for rem > eps {
+		best, bestX, bestN, bestTier, bestScore := -1, 0.0, 0, 2, math.Inf(1)
+		for _, c := range it.reach {
+			z := sv.zone[c]
+			n, add := pl.n(c), r.addable(sv, c)
+			if n == 0 && (!pl.canOpen(c, true) || add < sv.minAt(c)) {
+				continue
+			}
+			l := r.load[sv.idx*r.nc+c]
+			room := min(float64(n+add)*sv.cap-l, pl.zoneCap[z]-pl.zoneLoad[z], r.nodeCap[sv.idx*r.nc+c]-l)
+			if room <= eps {
+				continue
+			}
+			x := math.Min(rem, room)
+			if slack := float64(n)*sv.cap - l; slack > eps {
+				x = math.Min(x, slack) // the replicas there serve it for free
+			}
+			need := max(n, pl.ceilLoad(l+x))
+			if n == 0 {
+				need = max(need, sv.minAt(c))
+			}
+			tier, score := 0, float64(need-n)*pl.unit(c)/x
+			if pl.mode == byRoom && n == 0 {
+				tier, score = 1, -room
+			}
+			if tier < bestTier || (tier == bestTier && score < bestScore) {
+				best, bestX, bestN, bestTier, bestScore = c, x, need, tier, score
+			}
+		}
+		if best < 0 {
+			break
+		}
+		r.load[sv.idx*r.nc+best] += bestX
+		pl.zoneLoad[sv.zone[best]] += bestX
+		pl.setN(best, bestN)
+		it.got = append(it.got, demRoute{o: it.o, c: best, x: bestX})
+		rem -= bestX
+	}
+	if rem > eps {
+		it.left = rem
+	}
+}
+
+// minClusters opens the cheapest candidate clusters, with Min Replicas
+// each, until the service runs in at least Min Clusters.
+func (pl *placer) minClusters() {
+	for pl.r.nUsed[pl.sv.idx] < pl.sv.s.MinClusters {
+		c := pl.cheapestNew(pl.sv.cand)
+		if c < 0 {
+			return
+		}
+		pl.setN(c, pl.sv.minAt(c))
+	}
+}
+
+// cheapestNew is the cluster of cs the service does not use yet whose
+// Min Replicas cost least and fit, within Max Clusters; -1 if none.
+func (pl *placer) cheapestNew(cs []int) int {
+	best, bestCost := -1, math.Inf(1)
+	for _, c := range cs {
+		m := pl.sv.minAt(c)
+		if pl.n(c) > 0 || m <= 0 || !pl.canOpen(c, false) || pl.r.addable(pl.sv, c) < m {
+			continue
+		}
+		if cost := float64(m) * pl.unit(c); cost < bestCost {
+			best, bestCost = c, cost
+		}
+	}
+	return best
+}
+
+// commit records the routes of every item and the dependency load left
+// unplaced.
+func (pl *placer) commit() {
+	r := pl.r
+	for _, it := range pl.items {
+		for _, g := range it.got {
+			if it.o >= 0 {
+				r.demRoutes = append(r.demRoutes, g)
+			} else {
+				r.depRoutes = append(r.depRoutes, depRoute{d: it.d, from: it.from, to: g.c, x: g.x})
+			}
+		}
+		if it.o < 0 && it.left > 0 {
+			r.fails = append(r.fails, failure{d: it.d, from: it.from, frac: it.left / it.amount,
+				local: len(it.reach) < pl.sv.nLoadable})
+		}
+	}
+}
