@@ -115,10 +115,8 @@ func Plan(in *planner.Intent) *planner.Plan {
 		local := round < capRounds
 		if local {
 			for _, f := range r.fails {
-				if f.local {
-					node := p.deps[f.d].s*r.nc + f.from
-					nodeCap[node] = math.Min(nodeCap[node], (1-f.frac)*r.load[node]*(1-amountTol))
-				}
+				node := p.deps[f.d].s*r.nc + f.from
+				nodeCap[node] = math.Min(nodeCap[node], (1-f.frac)*r.load[node]*(1-amountTol))
 			}
 		}
 		cut := r.cuts(!local)

@@ -331,6 +331,9 @@ func (pl *placer) commit() {
 	r := pl.r
 	for _, it := range pl.items {
 		for _, g := range it.got {
+			if g.x <= 0 {
+				continue // moved elsewhere by rebalance
+			}
 			if it.o >= 0 {
 				r.demRoutes = append(r.demRoutes, g)
 			} else {

@@ -1,6 +1,7 @@
 package greedy
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -21,12 +22,15 @@ func (pl *placer) redundancy() []int {
 	return bad
 }
 
-// ensureZone raises replicas in zone z until losing any k of the zone's
-// clusters leaves capacity for load l. The clusters there are lifted to
-// the lowest common replica level T (as far as supply allows each) that
-// suffices; the zone's cheapest unused candidate is opened, with Min
-// Replicas, while no level suffices or while opening it makes the lift
-// cheaper (more clusters each lose a smaller share).
+// ensureZone sizes the zone z's clusters so that losing any k of them
+// leaves capacity for its load l. It finds the lowest common replica
+// level T (each cluster between its Min Replicas or pin and what supply
+// allows) that suffices, opening the zone's cheapest unused candidate,
+// with Min Replicas, while no level suffices or while opening it makes
+// the levels cheaper (more clusters each lose a smaller share). Then it
+// moves load from clusters above their level to those below it, where
+// the load's reach allows, and sizes each cluster for the larger of its
+// level and its load; as survivors only grow with replicas, that holds.
 func (pl *placer) ensureZone(z int, l float64) bool {
 	sv := pl.sv
 	var members []int
@@ -49,10 +53,48 @@ func (pl *placer) ensureZone(z int, l float64) bool {
 		if !ok {
 			return false
 		}
-		for i, c := range members {
-			pl.setN(c, lv.level(i, t))
-		}
+		pl.rebalance(members, lv, t)
 		return true
+	}
+}
+
+// rebalance moves load between the clusters of a zone towards their
+// levels at t, then sizes each for its level and its load.
+func (pl *placer) rebalance(members []int, lv *leveller, t int) {
+	r, sv := pl.r, pl.sv
+	room := func(c int) float64 { // below its level, and its node's bound
+		i := slices.Index(members, c)
+		l := r.load[sv.idx*r.nc+c]
+		return math.Min(float64(lv.level(i, t))*sv.cap-l, r.nodeCap[sv.idx*r.nc+c]-l)
+	}
+	under := slices.Clone(members)
+	slices.SortStableFunc(under, func(a, b int) int { return cmp.Compare(pl.unit(a), pl.unit(b)) })
+	for i, a := range members {
+		excess := r.load[sv.idx*r.nc+a] - float64(lv.level(i, t))*sv.cap
+		for _, it := range pl.items {
+			for j := 0; j < len(it.got) && excess > amountTol*math.Max(1, it.amount); j++ {
+				if it.got[j].c != a {
+					continue
+				}
+				for _, b := range under {
+					if _, in := slices.BinarySearch(it.reach, b); !in || b == a {
+						continue
+					}
+					m := min(excess, it.got[j].x, room(b))
+					if m <= amountTol*math.Max(1, it.amount) {
+						continue
+					}
+					it.got[j].x -= m
+					it.got = append(it.got, demRoute{o: it.o, c: b, x: m})
+					r.load[sv.idx*r.nc+a] -= m
+					r.load[sv.idx*r.nc+b] += m
+					excess -= m
+				}
+			}
+		}
+	}
+	for i, c := range members {
+		pl.setN(c, max(lv.level(i, t), pl.ceilLoad(r.load[sv.idx*r.nc+c])))
 	}
 }
 
@@ -73,22 +115,32 @@ func (pl *placer) lowerZoneCap(z int) {
 }
 
 // maxCarry is the most load zone z can carry under N+k with the supply
-// left, ignoring Max Clusters.
+// left: the clusters the service runs there plus the candidates with the
+// most room, as many as Max Clusters leaves, each lifted as far as
+// supply allows.
 func (pl *placer) maxCarry(z int) float64 {
 	sv := pl.sv
-	var cs []int
+	var members, more []int
 	for _, c := range sv.byZone[z] {
-		if pl.n(c) > 0 || pl.r.addable(sv, c) >= sv.minAt(c) {
-			cs = append(cs, c)
+		switch {
+		case pl.n(c) > 0:
+			members = append(members, c)
+		case pl.r.addable(sv, c) >= sv.minAt(c):
+			more = append(more, c)
 		}
 	}
+	if most := sv.s.MaxClusters; most > 0 {
+		slots := most - (pl.r.nUsed[sv.idx] - len(members)) - len(members)
+		slices.SortStableFunc(more, func(a, b int) int {
+			return cmp.Compare(pl.r.addable(sv, b), pl.r.addable(sv, a))
+		})
+		more = more[:max(0, min(len(more), slots))]
+	}
+	cs := append(members, more...)
 	if len(cs) <= sv.k {
 		return 0
 	}
 	lv := pl.leveller(cs, -1)
-	for i := range lv.n {
-		lv.n[i] = max(lv.n[i], sv.minAt(cs[i]))
-	}
 	return lv.survivors(slices.Max(lv.most)) * sv.cap
 }
 
@@ -96,10 +148,14 @@ func (pl *placer) maxCarry(z int) float64 {
 type leveller struct {
 	k       int
 	cap     float64
-	n, most []int     // current replicas and the most supply allows
+	n, most []int     // floors and the most supply allows
 	unit    []float64 // price of one more replica
 	buf     []int
 }
+
+// floor is the fewest replicas the service runs in c once it is used
+// there: Min Replicas or a pin.
+func (pl *placer) floor(c int) int { return max(pl.r.base(pl.sv, c), pl.sv.minAt(c)) }
 
 // leveller is for the given clusters of the service and, if extra ≥ 0,
 // cluster extra opened with Min Replicas.
@@ -107,7 +163,7 @@ func (pl *placer) leveller(members []int, extra int) *leveller {
 	lv := &leveller{k: pl.sv.k, cap: pl.sv.cap}
 	for _, c := range members {
 		n := pl.n(c)
-		lv.n, lv.most = append(lv.n, n), append(lv.most, n+pl.r.addable(pl.sv, c))
+		lv.n, lv.most = append(lv.n, pl.floor(c)), append(lv.most, n+pl.r.addable(pl.sv, c))
 		lv.unit = append(lv.unit, pl.unit(c))
 	}
 	if extra >= 0 {

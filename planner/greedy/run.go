@@ -164,6 +164,9 @@ func (q *readyQueue) Less(a, b int) bool {
 	if x.ep != y.ep {
 		return x.ep < y.ep
 	}
+	if x.nLoadable != y.nLoadable {
+		return x.nLoadable < y.nLoadable
+	}
 	return x.idx < y.idx
 }
 func (q *readyQueue) Swap(a, b int) { q.is[a], q.is[b] = q.is[b], q.is[a] }
