@@ -9,12 +9,13 @@
 // Static pruning. A service's candidate clusters are those its Allowed
 // list admits where Min Replicas fit the supply alone (and no
 // reservation's Max is 0), plus clusters a reservation pins with Min > 0
-// (as in planner's formulation). A candidate may carry load only if its
-// zone (under the service's redundancy scope) has at least k+1
-// candidates — a zone with k or fewer can carry nothing under N+k — and,
-// for each dependency, some loadable cluster of the dependency lies
-// within its Max RTT; this is computed dependencies first, so load is
-// never put where its dependency load certainly cannot follow.
+// (as in planner's formulation). A candidate may carry load only if the
+// service's replicas serve load at all, its zone (under the redundancy
+// scope) has at least k+1 candidates — a zone with k or fewer can carry
+// nothing under N+k — and, for each dependency, some loadable cluster of
+// the dependency lies within its Max RTT. This is computed dependencies
+// first, so load is never put where its dependency load certainly cannot
+// follow.
 //
 // Order. Reservation pins are placed first, for every service, at
 // max(Min, Min Replicas lowered to the reservation's Max). Services are
@@ -22,8 +23,8 @@
 // on it (its load is then known). The effective priority of a service is
 // the most important Priority among itself and everything that
 // (transitively) depends on it; among the services whose dependents are
-// all placed, the most important effective priority goes first, ties in
-// Services-tab order.
+// all placed, the most important effective priority goes first, then the
+// service with the fewest loadable clusters, then Services-tab order.
 //
 // Placing a service. Its load items are the demand of each region (at
 // the service's priority, reaching the loadable clusters within its
@@ -32,43 +33,61 @@
 // loadable clusters within Max RTT of q). Items go most important first,
 // then most constrained (fewest clusters in reach), then largest. Each
 // item is split over its reach greedily: repeatedly, the cluster where
-// the replicas it needs cost least per unit of load placed — the
-// per-replica price Σ_r Shape[r]·Price[r], plus FixedCost/E when nothing
-// runs in the cluster yet, E being the replicas the service is expected
-// to need (at least Min Replicas); spare capacity of replicas already
-// there costs nothing — takes as much as its remaining supply (within a
-// reservation's Max, and opening it only within Max Clusters, counting
-// the k+1 clusters a new zone needs under N+k) holds. A cluster newly
-// used gets at least Min Replicas.
+// the replicas it needs cost least per unit of load placed takes as much
+// as it can. Spare capacity of replicas already there is free; new
+// replicas cost Σ_r Shape[r]·Price[r], plus FixedCost/E each when
+// nothing runs in the cluster yet (E: the replicas the service is
+// expected to need, at least Min Replicas); a cluster newly used gets at
+// least Min Replicas. What a cluster can take is bounded by its supply
+// left, a reservation's Max, and the bounds below; a new cluster is
+// opened only within Max Clusters, counting the k+1 clusters a new zone
+// needs under N+k. If a service with Max Clusters is left short, its
+// items are placed again preferring the clusters with the most room,
+// and the better of the two placements (less unplaced load, most
+// important priority first) is kept.
 //
-// N+k. For each zone with load, while losing the k largest of the zone's
-// clusters would leave too little capacity: with more than k clusters
-// there, every cluster is lifted to the lowest common replica level that
-// suffices (as far as its supply allows); if none does, or there are k
-// or fewer, the cheapest unused candidate of the zone is added as a
-// standby with Min Replicas. A zone that still fails is banned for the
-// service, and its items are placed again from scratch without it. Then
-// the cheapest candidates are added, with Min Replicas, until the
-// service runs in Min Clusters.
+// N+k. For each zone with load, the greedy finds the lowest common
+// replica level T for the zone's clusters (each between its Min Replicas
+// or pin and what its supply allows) at which losing any k of them
+// leaves capacity for the zone's load; it opens the zone's cheapest
+// unused candidate, with Min Replicas, while no level suffices or while
+// opening it makes the levels cheaper (losing k of more clusters loses a
+// smaller share). Load is then moved from clusters above their level to
+// those below it, where each item's reach allows, and every cluster is
+// sized for the larger of its level and its load (survivors only grow
+// with replicas, so N+k holds). If a zone cannot be made to hold, its
+// load is bounded to what it could carry with all its candidates at
+// full supply (within Max Clusters), then halved on each further
+// failure, and after four of those set to zero; the items are placed
+// again from scratch. Finally the cheapest candidates are added, with
+// Min Replicas, until the service runs in Min Clusters.
 //
-// Demand an item cannot place is unmet. Dependency load that cannot be
-// placed must not be left behind, so it cuts the demand that created it:
-// the run traces, through the plan's routes, how much of each origin's
-// (service, region) demand flows through the cluster that created the
-// load, cuts the failing fraction of it, and the whole greedy pass runs
-// again with the reduced demand. After eight such rounds (each cut a
-// little more generously) any origin still implicated is cut entirely,
-// so the loop ends. Only the last pass, which places everything it
-// routes, becomes the plan; the cut demand is reported as unmet.
+// Dependencies that cannot follow. Demand an item cannot place is
+// unmet. Dependency load that cannot be placed must not be left behind:
+// the pass that produced it is discarded and the whole greedy pass runs
+// again with feedback. In the first four rounds, each cluster whose
+// dependency load failed by fraction f is bounded to (1−f) of its load
+// there, so that the load can move elsewhere. Where the failure was not
+// one of reach (the load could reach every loadable cluster of the
+// dependency), the demand that created it is cut as well: the run traces
+// through the plan's routes how much of each origin's (service, region)
+// demand flows through that cluster, and cuts f of it (a little more in
+// each later round). From the fifth round every failure cuts, and from
+// the twelfth any origin still implicated is cut whole, so the loop ends.
+// Only a pass that places all the dependency load it creates becomes the
+// plan; the cut demand is reported as unmet.
 //
 // Everything is deterministic: maps are only ever read in sorted order,
 // and ties go to the earlier cluster or service.
 //
 // Not considered: churn against Current (the plan is built from
-// scratch) and moving load between services already placed. Under
-// contention for supply a dependency's failure cuts the demand that
-// created it rather than rerouting it, and a service depended on by a
-// less important caller waits for that caller.
+// scratch); moving load of services already placed; and looking ahead:
+// a service placed early may take the supply a more constrained service
+// needs later (the generator's intents, with supply sized around one
+// particular plan, typically leave 1–3% of demand unmet). A service
+// depended on by a less important caller waits for that caller, and a
+// dependency's shortage cuts the demand that created it rather than
+// rerouting it.
 package greedy
 
 import (
@@ -80,12 +99,12 @@ import (
 	"github.com/auxon-planner/auxon/planner"
 )
 
-// Rounds of the outer loop of Plan. For up to capRounds passes, load
-// failing only for want of a dependency's clusters in reach bounds the
-// node that created it to the share that could be placed (the rest may
-// move to other clusters). Up to cutRounds passes cut the failing share
-// of the demand flowing through failing nodes (a little more each
-// round); later passes cut such demand whole.
+// Rounds of the outer loop of Plan (see the package doc). In the first
+// capRounds, each cluster whose dependency load failed is bounded to the
+// share that could be placed, and only failures not due to reach cut
+// demand; until cutRounds every failure cuts the failing share of the
+// demand behind it, a little more each round; later rounds cut that
+// demand whole.
 const (
 	capRounds = 4
 	cutRounds = 12
@@ -112,16 +131,19 @@ func Plan(in *planner.Intent) *planner.Plan {
 		if len(r.fails) == 0 {
 			return r.output()
 		}
-		local := round < capRounds
-		if local {
+		early := round < capRounds
+		if early {
 			for _, f := range r.fails {
 				node := p.deps[f.d].s*r.nc + f.from
 				nodeCap[node] = math.Min(nodeCap[node], (1-f.frac)*r.load[node]*(1-amountTol))
 			}
 		}
-		cut := r.cuts(!local)
-		if !local && (len(cut) == 0 || round > cutRounds+len(p.origins)) {
-			clear(demand) // cannot happen: some origin feeds every failure
+		cut := r.cuts(!early)
+		if (!early && len(cut) == 0) || round > cutRounds+len(p.origins) {
+			// Cannot happen: some origin feeds every failure, and from
+			// cutRounds on every round zeroes at least one. Stop safely.
+			clear(demand)
+			continue
 		}
 		for _, o := range slices.Sorted(maps.Keys(cut)) {
 			orig := p.origins[o].demand

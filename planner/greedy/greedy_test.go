@@ -245,6 +245,22 @@ func TestDependencyShortfallCutsUpstreamDemand(t *testing.T) {
 	wantReplicas(t, p, map[string]int{"web/a": 2, "db/d": 2})
 }
 
+func TestDependencyLoadMovesToReach(t *testing.T) {
+	// api runs within 10 ms of web only, and r1's api cluster holds 2
+	// replicas: web's 40 units cannot all run in cheap r1, so half moves
+	// to r2, where api has room, and nothing is unmet.
+	in := intent(cluster("a", "r1", 100, 1), cluster("a2", "r1", 2, 1),
+		cluster("b", "r2", 100, 3), cluster("b2", "r2", 100, 1))
+	web, api := service("web"), service("api")
+	web.Allowed, api.Allowed = []string{"a", "b"}, []string{"a2", "b2"}
+	in.Services = []planner.Service{web, api}
+	in.Demand = []planner.Demand{{Service: "web", Region: "r1", Amount: 40}}
+	in.Dependencies = []planner.Dependency{{Service: "web", DependsOn: "api", Ratio: 1, MaxRTT: 10, HasMaxRTT: true}}
+	p := plan(t, in)
+	wantUnmet(t, p, nil)
+	wantReplicas(t, p, map[string]int{"web/a": 2, "web/b": 2, "api/a2": 2, "api/b2": 2})
+}
+
 func TestScarceSupplyPriorityWins(t *testing.T) {
 	// One cluster with 3 cpu: P0 (30 units) takes all 3 replicas though
 	// P1 comes first in the tab and asks for more.
@@ -344,6 +360,30 @@ func TestEmptyIntent(t *testing.T) {
 	p := plan(t, &planner.Intent{})
 	if len(p.Replicas)+len(p.Routes)+len(p.DependencyRoutes)+len(p.Unmet) != 0 {
 		t.Errorf("empty intent gives %+v", p)
+	}
+}
+
+func TestOddIntents(t *testing.T) {
+	// Plan must return, without panicking, on intents Validate would
+	// flag or that cannot be met; where the requirements can hold, the
+	// plan keeps them.
+	in := intent(cluster("a", "r1", 4, 1), cluster("b", "r2", 100, 1))
+	noCap, noShape, cyc1, cyc2 := service("nocap"), service("noshape"), service("cyc1"), service("cyc2")
+	noCap.ReplicaCapacity, noCap.MinClusters = 0, 1
+	noShape.Shape = nil
+	in.Services = []planner.Service{noCap, noShape, cyc1, cyc2, service("nocap")}
+	in.Demand = []planner.Demand{{Service: "nocap", Region: "r1", Amount: 10}, {Service: "noshape", Region: "r1", Amount: 1e6},
+		{Service: "cyc1", Region: "r1", Amount: 10}, {Service: "ghost", Region: "r1", Amount: 10}}
+	in.Dependencies = []planner.Dependency{{Service: "cyc1", DependsOn: "cyc2", Ratio: 1}, {Service: "cyc2", DependsOn: "cyc1", Ratio: 1}}
+	in.Reservations = []planner.Reservation{{Service: "cyc2", Cluster: "a", Min: 50}}
+	p := Plan(in)
+	// cyc2's pin takes more than a's cpu, so nocap's one replica (Min
+	// Clusters) goes to b.
+	if r := replicas(p); r["noshape/a"] != 100000 || r["nocap/b"] != 1 || r["cyc2/a"] != 50 {
+		t.Errorf("replicas %v, want 100000 of noshape and 50 of cyc2 in a, 1 of nocap in b", r)
+	}
+	if u := unmet(p); u["nocap/r1"] != 10 {
+		t.Errorf("unmet %v, want nocap's 10", u)
 	}
 }
 

@@ -243,10 +243,17 @@ func (pl *placer) canOpen(c int, forLoad bool) bool {
 	return pl.r.nUsed[pl.sv.idx]+need <= most
 }
 
-// ceilLoad is the fewest replicas that carry load l.
+// ceilLoad is the fewest replicas that carry load l, give or take
+// ceilTol of a replica.
 func (pl *placer) ceilLoad(l float64) int {
-	return int(math.Ceil(l/pl.sv.cap - amountTol))
+	return int(math.Ceil(l/pl.sv.cap - ceilTol))
 }
+
+// ceilTol is how much of a replica's capacity load may exceed its
+// replicas by: with n ≥ 1 replicas (every cluster with load has one),
+// l − n·cap ≤ 1e-7·cap is well within VerifyTolerance (1e-6 of n·cap),
+// and it keeps round-off (20.000000002 units) from costing a replica.
+const ceilTol = 1e-7
 
 // assign routes an item to the clusters in its reach, each time to the
 // one where the replicas it needs cost least per unit of load placed
