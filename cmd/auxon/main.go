@@ -47,6 +47,7 @@ func commands() []command {
 		{"template", "write a blank intent workbook, or the worked example", runTemplate},
 		{"plan", "plan workbooks: solve the intent and write the plan tabs", runPlan},
 		{"export", "write the MILP of a workbook as .mps or .lp", runExport},
+		{"serve", "run as a service: scheduled replans, run history, HTTP API and metrics", runServe},
 	}
 }
 
