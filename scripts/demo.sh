@@ -8,3 +8,4 @@ bash scripts/setup-highs.sh
 mkdir -p bin out
 go build -o bin/auxon ./cmd/auxon
 bin/auxon version
+bin/auxon plan templates/example.xlsx -o out/example-plan.xlsx --json out/example-plan.json --time-limit "${AUXON_DEMO_TIME_LIMIT:-20s}"
