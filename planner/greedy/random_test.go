@@ -42,6 +42,72 @@ func TestGeneratedIntents(t *testing.T) {
 	}
 }
 
+// TestGeneratedShapes plans intents of unusual shapes: one cluster, one
+// region, one continent, no dependencies, dense dependencies, many user
+// regions, more resources.
+func TestGeneratedShapes(t *testing.T) {
+	configs := []planner.GenConfig{
+		{Services: 1, Clusters: 1}, {Services: 5, Clusters: 2}, {Services: 30, Clusters: 3, Regions: 1},
+		{Services: 50, Clusters: 10, Continents: 1}, {Services: 60, Clusters: 20, DependencyProb: -1},
+		{Services: 100, Clusters: 12, DependencyProb: 0.9}, {Services: 200, Clusters: 50, UserRegions: 10},
+		{Services: 150, Clusters: 40, Resources: 5},
+	}
+	for ci, cfg := range configs {
+		for seed := uint64(100); seed < 110; seed++ {
+			cfg.Seed = seed
+			in := planner.Generate(cfg)
+			if v := planner.Verify(in, Plan(in)); len(v) > 0 {
+				t.Errorf("config %d seed %d: %d violations, first: %v", ci, seed, len(v), v[0])
+			}
+		}
+	}
+}
+
+// TestScarceSupply plans generated intents with supply cut to 70% and
+// 40%: much demand goes unmet, and dependency load often cannot follow,
+// yet the plan stays consistent. The only violations allowed are the
+// intent's own: a cluster whose pins alone exceed its supply.
+func TestScarceSupply(t *testing.T) {
+	for _, scale := range []float64{0.7, 0.4} {
+		for ci, cfg := range []planner.GenConfig{{Services: 40, Clusters: 12, DependencyProb: 0.7}, {Services: 120, Clusters: 30}} {
+			for seed := uint64(1); seed <= 15; seed++ {
+				cfg.Seed = seed
+				in := planner.Generate(cfg)
+				for i := range in.Clusters {
+					for r := range in.Clusters[i].Supply {
+						in.Clusters[i].Supply[r] *= scale
+					}
+				}
+				overPinned := pinnedBeyondSupply(in)
+				for _, v := range planner.Verify(in, Plan(in)) {
+					if v.Check != planner.CheckSupply || !overPinned[v.Cluster] {
+						t.Errorf("supply ×%g, config %d, seed %d: %v", scale, ci, seed, v)
+					}
+				}
+			}
+		}
+	}
+}
+
+// pinnedBeyondSupply lists the clusters where reservation pins alone
+// (at least Min Replicas each) take more than the supply.
+func pinnedBeyondSupply(in *planner.Intent) map[string]bool {
+	use := map[[2]string]float64{}
+	for _, rs := range in.Reservations {
+		s := in.FindService(rs.Service)
+		for r, a := range s.Shape {
+			use[[2]string{rs.Cluster, r}] += a * float64(max(rs.Min, s.MinReplicas))
+		}
+	}
+	out := map[string]bool{}
+	for k, x := range use {
+		if x > in.FindCluster(k[0]).Supply[k[1]] {
+			out[k[0]] = true
+		}
+	}
+	return out
+}
+
 // unmetShare is the unmet and total demand of plan p.
 func unmetShare(in *planner.Intent, p *planner.Plan) (unmet, demand float64) {
 	for _, d := range in.Demand {
