@@ -124,8 +124,6 @@ func (m *Metrics) ended(r *history.Run) {
 	m.lastSuccess.WithLabelValues(r.Job).Set(float64(r.End.UnixNano()) / 1e9)
 }
 
-
-
 // Interrupted counts a run found interrupted when the history was opened.
 func (m *Metrics) Interrupted(job string) {
 	m.runs.WithLabelValues(job, string(history.Interrupted)).Inc()

@@ -3,6 +3,8 @@ package scheduler
 import (
 	"log/slog"
 	"time"
+
+	"github.com/auxon-planner/auxon/scheduler/history"
 )
 
 // Option configures a Scheduler.
@@ -52,3 +54,7 @@ func WithRand(f func(n int64) int64) Option { return func(s *Scheduler) { s.rand
 // WithPlanDir makes each run write DIR/JOB/SOURCE.plan.json (default: no
 // plan.json).
 func WithPlanDir(dir string) Option { return func(s *Scheduler) { s.planDir = dir } }
+
+// WithRunHook calls f with every run once it is recorded as ended (for
+// notifications; tests use it to wait for runs without sleeping).
+func WithRunHook(f func(history.Run)) Option { return func(s *Scheduler) { s.hook = f } }

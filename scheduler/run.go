@@ -102,6 +102,9 @@ func (s *Scheduler) runOne(job Job, src Source, trigger string) (run history.Run
 		log.Log(context.Background(), level, "run ended", "outcome", string(r.Outcome), "status", r.Status,
 			"cost", r.Cost, "unmet", r.Unmet, "tabs", len(r.Tabs), "err", r.Error)
 		run = *r
+		if s.hook != nil {
+			s.hook(run)
+		}
 	}()
 	s.plan(job, src, r, trigger == TriggerForced)
 	return *r
@@ -233,6 +236,9 @@ func (s *Scheduler) failedRun(job Job, trigger, source string, err error) histor
 	}
 	s.metrics.ended(r)
 	s.log.Error("run failed", "job", job.Name, "err", err.Error())
+	if s.hook != nil {
+		s.hook(*r)
+	}
 	return *r
 }
 

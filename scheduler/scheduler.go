@@ -62,6 +62,7 @@ type Scheduler struct {
 	metrics    *Metrics
 	randN      func(n int64) int64
 	planDir    string
+	hook       func(history.Run)
 	runTimeout time.Duration
 	jitter     time.Duration
 	sem        chan struct{}
@@ -300,8 +301,11 @@ func (s *Scheduler) dispatch(job Job, trigger string) (<-chan []history.Run, err
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		defer func() { <-busy }()
-		done <- s.execute(job, trigger)
+		runs := func() []history.Run {
+			defer func() { <-busy }()
+			return s.execute(job, trigger)
+		}()
+		done <- runs // the job is free again before anyone hears it ended
 	}()
 	return done, nil
 }
