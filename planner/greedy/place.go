@@ -159,6 +159,13 @@ func (pl *placer) unit(c int) float64 {
 	return u
 }
 
+// spare is what N+k multiplies a zone's replicas by at best: with m
+// candidates there, losing k leaves m−k to carry the load.
+func (pl *placer) spare(z int) float64 {
+	m := float64(len(pl.sv.byZone[z]))
+	return m / (m - float64(pl.sv.k))
+}
+
 // canOpen reports whether the service may start using cluster c within
 // Max Clusters; opening a zone for load under N+k takes k+1 clusters.
 func (pl *placer) canOpen(c int, forLoad bool) bool {
@@ -212,7 +219,7 @@ func (pl *placer) assign(it *item) {
 			if n == 0 {
 				need = max(need, sv.minAt(c))
 			}
-			tier, score := 0, float64(need-n)*pl.unit(c)/x
+			tier, score := 0, float64(need-n)*pl.unit(c)/x*pl.spare(z)
 			if pl.mode == byRoom && n == 0 {
 				tier, score = 1, -room
 			}
