@@ -87,8 +87,10 @@
 // needs later (the generator's intents, with supply sized around one
 // particular plan, typically leave 1–3% of demand unmet). A service
 // depended on by a less important caller waits for that caller, and a
-// dependency's shortage cuts the demand that created it rather than
-// rerouting it.
+// dependency short of supply everywhere in reach cuts the demand that
+// created it rather than rerouting it. Min Clusters is met after load,
+// from the supply left, so under extreme scarcity it can fail where
+// reserving it first would not; the verifier then reports it.
 package greedy
 
 import (
