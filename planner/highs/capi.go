@@ -286,12 +286,22 @@ func (in *instance) run(ctx context.Context) C.HighsInt {
 }
 
 // watch makes the end of ctx interrupt HiGHS (at its next interrupt
-// check) until the returned stop function is called.
-func (in *instance) watch(ctx context.Context) (stop func() bool) {
+// check) until the returned stop function is called. stop waits for an
+// interrupt already under way, so the instance can be freed after it.
+func (in *instance) watch(ctx context.Context) (stop func()) {
 	if ctx.Err() != nil {
 		C.auxon_interrupt(in.state)
 	}
-	return context.AfterFunc(ctx, func() { C.auxon_interrupt(in.state) })
+	done := make(chan struct{})
+	cancel := context.AfterFunc(ctx, func() {
+		defer close(done)
+		C.auxon_interrupt(in.state)
+	})
+	return func() {
+		if !cancel() {
+			<-done // the interrupt started: let it finish with in.state
+		}
+	}
 }
 
 func f64(s []float64) *C.double {

@@ -573,3 +573,28 @@ func TestNothingPrinted(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelRacesClose cancels solves at every moment around their end,
+// including before they start, so that an interrupt never touches a freed
+// instance (run under -race; this once crashed).
+func TestCancelRacesClose(t *testing.T) {
+	m := binPacking([]float64{4, 8, 1, 4, 2, 1}, 10)
+	var wg sync.WaitGroup
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			ctx, cancel := context.WithCancel(context.Background())
+			if i%3 == 0 {
+				cancel()
+			} else {
+				time.AfterFunc(time.Duration(i%7)*100*time.Microsecond, cancel)
+			}
+			defer cancel()
+			if _, err := Solve(ctx, m, nil); err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+}
