@@ -2,7 +2,9 @@ package scheduler
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -186,7 +188,7 @@ func ParseConfig(b []byte) (*Config, error) {
 	c := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && err.Error() != "EOF" {
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n  ")
 		msg = strings.ReplaceAll(inType.ReplaceAllString(msg, ""), "\n  ", "; ")
 		return nil, fmt.Errorf("%s", strings.TrimPrefix(msg, "yaml: "))

@@ -14,6 +14,7 @@ import (
 	"github.com/auxon-planner/auxon/planner"
 	"github.com/auxon-planner/auxon/scheduler"
 	"github.com/auxon-planner/auxon/scheduler/history"
+	"github.com/auxon-planner/auxon/workbook/driver"
 )
 
 // fakeOutcome is what a fake run reports: a plan, without solving.
@@ -383,5 +384,23 @@ func TestSheetsJobWithoutDriver(t *testing.T) {
 	}
 	if r := (<-done)[0]; r.Outcome != history.Failed || !strings.Contains(r.Error, scheduler.ErrNoSheetsDriver.Error()) {
 		t.Errorf("%s %q", r.Outcome, r.Error)
+	}
+}
+
+// An intent with errors is recorded invalid, with the problems, and
+// nothing is written.
+func TestInvalidIntent(t *testing.T) {
+	h := newHarness(t)
+	bad := h.book("bad")
+	if err := bad.Update(context.Background(), &driver.Batch{Delete: []string{"Demand"}}); err != nil {
+		t.Fatal(err)
+	}
+	h.setJobs(scheduler.Job{Name: "bad", Sheet: "bad", Solver: pipeline.SolverGreedy})
+	r := h.trigger("bad", false)[0]
+	if r.Outcome != history.Invalid || !strings.Contains(r.Error, "Demand") || len(r.Tabs) != 0 {
+		t.Errorf("%s %q %v", r.Outcome, r.Error, r.Tabs)
+	}
+	if n := len(h.auxonRuns("bad")); n != 0 {
+		t.Errorf("%d runs wrote tabs", n)
 	}
 }

@@ -100,7 +100,7 @@ func serve(ctx context.Context, o *serveOptions, stderr io.Writer, hup <-chan os
 	sched := scheduler.New(store, scheduler.WithLogger(log), scheduler.WithMetrics(metrics),
 		scheduler.WithMaxConcurrent(cfg.MaxConcurrent), scheduler.WithRunTimeout(cfg.RunTimeout.D()),
 		scheduler.WithJitter(cfg.Jitter.D()), scheduler.WithPlanDir(filepath.Join(cfg.StateDir, "plans")),
-		scheduler.WithOpener(openSource(cfg)))
+		scheduler.WithOpener(openSource(cfg, metrics)))
 	if err := sched.SetJobs(cfg.Jobs); err != nil {
 		return err
 	}
@@ -167,8 +167,8 @@ func shutdown(cfg *scheduler.Config, sched *scheduler.Scheduler, srv *http.Serve
 
 // openSource opens XLSX sources itself; Sheets sources need the Google
 // Sheets driver, which is not wired in yet (see newSheetsOpener).
-func openSource(cfg *scheduler.Config) scheduler.Opener {
-	sheets := newSheetsOpener(cfg.Credentials)
+func openSource(cfg *scheduler.Config, metrics *scheduler.Metrics) scheduler.Opener {
+	sheets := newSheetsOpener(cfg.Credentials, metrics.SheetsCall)
 	return func(ctx context.Context, src scheduler.Source) (*workbook.Workbook, error) {
 		if src.Sheet != "" && sheets != nil {
 			return sheets(ctx, src)
@@ -179,5 +179,9 @@ func openSource(cfg *scheduler.Config) scheduler.Opener {
 
 // newSheetsOpener returns the Opener of Sheets sources, or nil while
 // package sheets has no driver: runs of Sheets jobs then fail with
-// scheduler.ErrNoSheetsDriver.
-func newSheetsOpener(scheduler.Credentials) scheduler.Opener { return nil }
+// scheduler.ErrNoSheetsDriver. The driver should report every API call
+// to onCall (attempt counts from 1; attempts above 1 are retries), which
+// feeds auxon_sheets_api_calls_total and auxon_sheets_api_retries_total.
+func newSheetsOpener(creds scheduler.Credentials, onCall func(method string, attempt int)) scheduler.Opener {
+	return nil
+}

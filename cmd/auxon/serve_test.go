@@ -316,6 +316,22 @@ func TestServeEndToEnd(t *testing.T) {
 	if r := p.trigger("added"); r.Outcome != history.OK {
 		t.Errorf("run of the reloaded job: %+v", r)
 	}
+	// SIGHUP with a broken config keeps the running one.
+	os.WriteFile(filepath.Join(dir, "auxon.yaml"), []byte("jobs:\n  - name: x\n    sheet: y\n    bogus: 1\n"), 0o644)
+	p.cmd.Process.Signal(syscall.SIGHUP)
+	for !strings.Contains(p.log(), "config not reloaded") {
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatalf("no reload error logged\n%s", p.log())
+		}
+		time.Sleep(20 * time.Millisecond) // polling the process, not a schedule
+	}
+	if !strings.Contains(p.log(), "line 4: field bogus not found") {
+		t.Errorf("reload error does not name the line:\n%s", p.log())
+	}
+	var jobs struct{ Jobs []struct{ Name string } }
+	if p.call("GET", "/api/jobs", &jobs); len(jobs.Jobs) != 2 {
+		t.Errorf("jobs after a bad reload: %+v", jobs)
+	}
 	took := p.stop(20 * time.Second)
 	t.Logf("SIGTERM to exit: %v", took)
 	noLeftovers(t, filepath.Dir(book))
