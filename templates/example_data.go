@@ -155,5 +155,4 @@ var exampleReservations = []struct {
 const (
 	exampleCPU, exampleRAM, exampleSSD             = 3000.0, 12000.0, 1200.0
 	exampleCPUCost, exampleRAMCost, exampleSSDCost = 22.0, 3.0, 45.0
-	exampleFixedCost                               = 15000.0
 )
