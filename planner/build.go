@@ -25,8 +25,9 @@ import (
 //	y[s,c] ∈ {0,1}                    s present in c
 //	f[s,g,c] ≥ 0                      demand of s from g served in c;
 //	                                  only if RTT(g, g(c)) ≤ SLO(s)
-//	h[s→t,c,c'] ≥ 0                   load on t created by s in c, served
-//	                                  in c'; only if RTT(g(c), g(c')) ≤ MaxRTT
+//	h[s→t,g,c'] ≥ 0                   load on t created by s in region g,
+//	                                  served in c'; only if
+//	                                  RTT(g, g(c')) ≤ MaxRTT
 //	u[s,g] ≥ 0                        unmet demand (see Solve for pricing)
 //	θ[s,Z], π[s,c] ≥ 0                the N+k terms, below
 //	z[c] ∈ {0,1}                      cluster c hosts anything (only when c
@@ -34,11 +35,11 @@ import (
 //	d[s,c] ≥ 0                        |n[s,c] − current[s,c]| (only with a
 //	                                  move cost)
 //
-// With load[s,c] = Σ_g f[s,g,c] + Σ_{p→s, q} h[p→s,q,c], the rows are:
+// With load[s,c] = Σ_g f[s,g,c] + Σ_{p→s, q} h[p→s,q,c] (q a region), the rows are:
 //
 //	(demand)     Σ_c f[s,g,c] + u[s,g] = D[s,g]
 //	(capacity)   load[s,c] − cap(s)·n[s,c] ≤ 0
-//	(dependency) Σ_c' h[s→t,c,c'] − ρ(s→t)·load[s,c] = 0
+//	(dependency) Σ_c' h[s→t,g,c'] − ρ(s→t)·Σ_{c∈g} load[s,c] = 0
 //	(supply)     Σ_s shape[s,r]·n[s,c] ≤ supply[c,r]·z[c]  (z[c] ≡ 1 without
 //	             a fixed cost); multiplying by z is the strong
 //	             facility-location form: it ties the LP's z to the share
@@ -59,6 +60,13 @@ import (
 // k·θ + Σ_c max(0, v_c − θ), so Σ v − (k largest) ≥ L holds if and only if
 // some θ, π satisfy the rows above. A zone with at most k candidate
 // clusters can then carry no load, as it must.
+//
+// Dependency load is routed per source region, not per source cluster:
+// the RTT bound depends only on regions, so pooling the load of one
+// region's clusters loses nothing, and it divides the number of h columns
+// by the clusters per region. The plan splits each h back over the
+// region's clusters in proportion to their load, which meets every
+// cluster's own dependency balance exactly.
 //
 // Tight big-M: M[s,c] is the least of the replicas that fit the cluster's
 // supply (⌊supply[c,r]/shape[s,r]⌋ over r), the reservation's Max, and
@@ -145,9 +153,13 @@ type moveVar struct {
 	current      float64
 }
 
+// depVar is h[s→t,g,c']: load on t created by s in region g (whose
+// candidate clusters are from), served in cluster to.
 type depVar struct {
 	svc, dep   int // s and t
-	from, to   int // clusters
+	region     string
+	from       []int
+	to         int
 	col        int
 	dependency *Dependency
 }
@@ -404,6 +416,7 @@ func (fm *formulation) dependencyRows() {
 	order, _ := fm.topoOrder() // acyclic: checked in build
 	for _, i := range order {
 		sv := fm.svc[i]
+		regions, byRegion := fm.byRegion(sv.cands)
 		for k := range fm.in.Dependencies {
 			d := &fm.in.Dependencies[k]
 			t, ok := fm.svcIdx[d.DependsOn]
@@ -411,26 +424,44 @@ func (fm *formulation) dependencyRows() {
 				continue
 			}
 			tv := fm.svc[t]
-			for _, c := range sv.cands {
+			for _, g := range regions {
+				from := byRegion[g]
 				idx, val := []int{}, []float64{}
 				for _, c2 := range tv.cands {
-					if tv.cap <= 0 || !fm.net.Within(fm.cl[c].Region, fm.cl[c2].Region, d.MaxRTT, d.HasMaxRTT) {
+					if tv.cap <= 0 || !fm.net.Within(g, fm.cl[c2].Region, d.MaxRTT, d.HasMaxRTT) {
 						continue
 					}
-					h := fm.col(fm.nm("h", sv.s.Name, d.DependsOn, fm.cl[c].Name, fm.cl[c2].Name), 0, 0, highs.Inf, false)
-					fm.depVars = append(fm.depVars, depVar{svc: i, dep: t, from: c, to: c2, col: h, dependency: d})
+					h := fm.col(fm.nm("h", sv.s.Name, d.DependsOn, g, fm.cl[c2].Name), 0, 0, highs.Inf, false)
+					fm.depVars = append(fm.depVars, depVar{svc: i, dep: t, region: g, from: from, to: c2, col: h, dependency: d})
 					tv.loadIn[c2] = append(tv.loadIn[c2], term{h, 1, d.Ratio * sv.bound})
 					idx, val = append(idx, h), append(val, 1)
 				}
-				for _, tm := range sv.loadIn[c] {
-					idx, val = append(idx, tm.col), append(val, -d.Ratio*tm.val)
+				for _, c := range from {
+					for _, tm := range sv.loadIn[c] {
+						idx, val = append(idx, tm.col), append(val, -d.Ratio*tm.val)
+					}
 				}
 				if len(idx) > 0 {
-					fm.row(fm.nm("dep", sv.s.Name, d.DependsOn, fm.cl[c].Name), 0, 0, idx, val)
+					fm.row(fm.nm("dep", sv.s.Name, d.DependsOn, g), 0, 0, idx, val)
 				}
 			}
 		}
 	}
+}
+
+// byRegion groups clusters by region, regions in order of first
+// appearance.
+func (fm *formulation) byRegion(cs []int) ([]string, map[string][]int) {
+	var order []string
+	groups := map[string][]int{}
+	for _, c := range cs {
+		g := fm.cl[c].Region
+		if _, ok := groups[g]; !ok {
+			order = append(order, g)
+		}
+		groups[g] = append(groups[g], c)
+	}
+	return order, groups
 }
 
 // capacityRows adds load[s,c] ≤ cap·n[s,c].

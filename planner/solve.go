@@ -419,9 +419,27 @@ func (fm *formulation) extract(x []float64) *Plan {
 		}
 	}
 	for _, h := range fm.depVars {
-		if v := x[h.col]; v > zeroTol {
-			p.DependencyRoutes = append(p.DependencyRoutes, DependencyRoute{Service: fm.svc[h.svc].s.Name,
-				DependsOn: fm.svc[h.dep].s.Name, From: fm.cl[h.from].Name, To: fm.cl[h.to].Name, Amount: v})
+		v := x[h.col]
+		if v <= zeroTol {
+			continue
+		}
+		// Split the region's route over its clusters by their load.
+		sv := fm.svc[h.svc]
+		load, total := make([]float64, len(h.from)), 0.0
+		for i, c := range h.from {
+			for _, tm := range sv.loadIn[c] {
+				load[i] += tm.val * x[tm.col]
+			}
+			total += load[i]
+		}
+		for i, c := range h.from {
+			if total <= 0 || load[i] <= 0 {
+				continue
+			}
+			if a := v * load[i] / total; a > zeroTol {
+				p.DependencyRoutes = append(p.DependencyRoutes, DependencyRoute{Service: sv.s.Name,
+					DependsOn: fm.svc[h.dep].s.Name, From: fm.cl[c].Name, To: fm.cl[h.to].Name, Amount: a})
+			}
 		}
 	}
 	sort.Slice(p.Replicas, func(i, j int) bool {

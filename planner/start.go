@@ -66,13 +66,15 @@ func (fm *formulation) startFlows(p *Plan, x []float64) {
 		}
 		x[u.col] = math.Max(0, u.demand-served)
 	}
-	type hkey struct{ s, t, from, to string }
+	type hkey struct{ s, t, region, to string }
 	deps := map[hkey]float64{}
 	for _, d := range p.DependencyRoutes {
-		deps[hkey{d.Service, d.DependsOn, d.From, d.To}] += d.Amount
+		if c, ok := fm.clIdx[d.From]; ok {
+			deps[hkey{d.Service, d.DependsOn, fm.cl[c].Region, d.To}] += d.Amount
+		}
 	}
 	for _, h := range fm.depVars {
-		x[h.col] = deps[hkey{fm.svc[h.svc].s.Name, fm.svc[h.dep].s.Name, fm.cl[h.from].Name, fm.cl[h.to].Name}]
+		x[h.col] = deps[hkey{fm.svc[h.svc].s.Name, fm.svc[h.dep].s.Name, h.region, fm.cl[h.to].Name}]
 	}
 }
 
