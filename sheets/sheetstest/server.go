@@ -1,7 +1,9 @@
 package sheetstest
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -51,6 +53,9 @@ type Server struct {
 	quota   quotaState
 	auth    authState
 	nextBID int
+
+	closing   chan struct{} // closed by Close: releases hanging faults
+	closeOnce sync.Once
 }
 
 // Call describes one API call, for Calls and the hook.
@@ -66,7 +71,7 @@ type Call struct {
 
 // NewServer starts a fake. Close it when done.
 func NewServer(opts *Options) *Server {
-	s := &Server{books: map[string]*book{}, calls: map[string]int{}}
+	s := &Server{books: map[string]*book{}, calls: map[string]int{}, closing: make(chan struct{})}
 	if opts != nil {
 		s.opts = *opts
 	}
@@ -110,7 +115,10 @@ func (s *Server) AuthURL() string { return s.ts.URL + "/o/oauth2/auth" }
 func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.ts.Close() }
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.ts.Close()
+}
 
 // Service returns the real Sheets client pointed at the fake, sending no
 // credentials (for a server without RequireAuth).
@@ -192,6 +200,13 @@ func (s *Server) Inject(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
+// ClearFaults drops every queued fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
 // takeFault returns the next fault matching method, if any.
 func (s *Server) takeFault(method string) *Fault {
 	for i, f := range s.faults {
@@ -225,6 +240,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveAuthorize(w, r)
 		return
 	}
+	// Reading the body now lets the server notice a client that gives up
+	// while a fault hangs.
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		writeError(w, badRequest("Invalid JSON payload received."))
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	rt := parseRoute(r)
 	if rt == nil {
 		writeError(w, newError(404, msgNotFound))
@@ -262,7 +285,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, rt *route) *apiE
 		rt.handler(s, discard{}, r, rt, c)
 	}
 	if f.Hang {
-		<-r.Context().Done()
+		select {
+		case <-r.Context().Done():
+		case <-s.closing:
+		}
 		if f.Status == 0 && !f.Apply {
 			return rt.handler(s, w, r, rt, c)
 		}
