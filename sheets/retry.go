@@ -75,11 +75,14 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // attempt makes one API call under the budget and the per-call timeout.
 // d.mu is held.
-func (d *Driver) attempt(ctx context.Context, fn func(context.Context) error) error {
+func (d *Driver) attempt(ctx context.Context, method string, n int, fn func(context.Context) error) error {
 	if d.calls >= d.opts.MaxCalls {
 		return fmt.Errorf("%w (%d calls)", ErrBudget, d.opts.MaxCalls)
 	}
 	d.calls++
+	if d.opts.OnCall != nil {
+		d.opts.OnCall(method, n+1)
+	}
 	actx, cancel := context.WithTimeout(ctx, d.retry.CallTimeout)
 	defer cancel()
 	return fn(actx)
@@ -89,7 +92,7 @@ func (d *Driver) attempt(ctx context.Context, fn func(context.Context) error) er
 // d.mu is held.
 func (d *Driver) call(ctx context.Context, op string, fn func(context.Context) error) error {
 	for n := 0; ; n++ {
-		err := d.attempt(ctx, fn)
+		err := d.attempt(ctx, "get", n, fn)
 		if err == nil {
 			return nil
 		}

@@ -37,6 +37,9 @@ type Options struct {
 	NewID func() int64
 	// Now is the clock that stamps tags (default time.Now).
 	Now func() time.Time
+	// OnCall, if set, is told of every API call attempt: the method
+	// ("get" or "batchUpdate") and the attempt number from 1 (metrics).
+	OnCall func(method string, attempt int)
 }
 
 // Driver is the Google Sheets driver.Workbook for one spreadsheet.

@@ -112,7 +112,7 @@ func (ch *change) requests(b *driver.Batch, newID func() int64) []*sheets.Reques
 func (d *Driver) write(ctx context.Context, reqs []*sheets.Request, ch *change) error {
 	body := &sheets.BatchUpdateSpreadsheetRequest{Requests: reqs}
 	for n := 0; ; n++ {
-		err := d.attempt(ctx, func(ctx context.Context) error {
+		err := d.attempt(ctx, "batchUpdate", n, func(ctx context.Context) error {
 			_, err := d.svc.Spreadsheets.BatchUpdate(d.id, body).Context(ctx).Do()
 			return err
 		})
