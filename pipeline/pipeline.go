@@ -67,7 +67,9 @@ type Outcome struct {
 // Run reads, plans and writes. An intent with errors returns ErrInvalid
 // (wrapped) and the problems in the outcome; nothing is written. A plan
 // that fails verification returns planner.ErrVerification and nothing is
-// written either.
+// written either. An intent whose hard requirements conflict (no plan even
+// with demand left unmet) writes plan.json and the Summary and Conflicts
+// tabs, then returns planner.ErrInfeasible (wrapped).
 func Run(ctx context.Context, job Job) (*Outcome, error) {
 	now := job.Now
 	if now == nil {
@@ -110,32 +112,52 @@ func Run(ctx context.Context, job Job) (*Outcome, error) {
 	if res.Plan != nil {
 		out.Report.SetBaseline(in, baseline)
 	}
-	if res.Plan == nil {
+	// --- Diagnosis (issue 5): why demand went unmet, what capacity is
+	// worth, and, when the hard requirements conflict, which ones. With
+	// conflicts the run writes Summary and Conflicts (and plan.json) and
+	// returns planner.ErrInfeasible.
+	planner.Diagnose(ctx, in, res, out.Report, planner.DiagnoseOptions{})
+	infeasible := res.Status == planner.StatusInfeasible
+	if res.Plan == nil && !infeasible {
 		return out, fmt.Errorf("no plan: %s", res.Status)
 	}
+	// --- end of diagnosis
 	if job.JSONPath != "" {
 		if err := WriteJSON(job.JSONPath, out.Report); err != nil {
 			return out, err
 		}
 	}
 	if job.DryRun {
-		return out, nil
+		return out, infeasibleErr(infeasible)
 	}
 	prefix := job.Prefix
 	if prefix == "" {
 		prefix = in.Settings.OutputPrefix
 	}
-	tabs, err := freeNames(ctx, job.Workbook, out.Report, prefix)
+	// A cancelled context stopped the solve, not the run: the best plan
+	// found is written all the same (one atomic step, bounded by the
+	// backend's own timeouts).
+	wctx := context.WithoutCancel(ctx)
+	tabs, err := freeNames(wctx, job.Workbook, out.Report, prefix)
 	if err != nil {
 		return out, err
 	}
-	if err := job.Workbook.AddTabs(ctx, tabs); err != nil {
+	if err := job.Workbook.AddTabs(wctx, tabs); err != nil {
 		return out, err
 	}
 	for _, t := range tabs {
 		out.Tabs = append(out.Tabs, t.Name)
 	}
-	return out, nil
+	return out, infeasibleErr(infeasible)
+}
+
+// infeasibleErr is planner.ErrInfeasible, wrapped, for a run whose hard
+// requirements conflict; nil otherwise.
+func infeasibleErr(infeasible bool) error {
+	if !infeasible {
+		return nil
+	}
+	return fmt.Errorf("%w; see the Conflicts tab", planner.ErrInfeasible)
 }
 
 // greedyResult reports the greedy plan as the run's plan, verified like

@@ -146,3 +146,22 @@ func TestRunGreedyPreview(t *testing.T) {
 		t.Error("want an error for an unknown solver")
 	}
 }
+
+// TestInterruptKeepsBestPlan: cancelling the context (Ctrl-C, SIGTERM)
+// stops the solve, and the best plan found is still written.
+func TestInterruptKeepsBestPlan(t *testing.T) {
+	wb := exampleBook()
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	out, err := Run(ctx, Job{Workbook: wb, Now: func() time.Time { return fixed },
+		Solve: planner.Options{TimeLimit: time.Minute, MIPGap: 1e-9}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Report.Interrupted || out.Result.Plan == nil {
+		t.Fatalf("interrupted %v, plan %v", out.Report.Interrupted, out.Result.Plan != nil)
+	}
+	if len(out.Tabs) < 3 {
+		t.Errorf("tabs written %q, want the best plan kept", out.Tabs)
+	}
+}

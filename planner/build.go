@@ -33,7 +33,9 @@ import (
 //	z[c] ∈ {0,1}                      cluster c hosts anything (only when c
 //	                                  has a fixed cost)
 //	d[s,c] ≥ 0                        |n[s,c] − current[s,c]| (only with a
-//	                                  move cost)
+//	                                  move cost, and only where current > 0:
+//	                                  elsewhere the churn is n itself and
+//	                                  its cost goes on n)
 //
 // With load[s,c] = Σ_g f[s,g,c] + Σ_{p→s, q} h[p→s,q,c] (q a region), the rows are:
 //
@@ -50,8 +52,7 @@ import (
 //	                 − Σ_{c∈Z} load[s,c] ≥ 0,
 //	             π[s,c] − cap·n[s,c] + θ[s,Z] ≥ 0
 //	(fixed)      z[c] − y[s,c] ≥ 0
-//	(presence)   load[s,c] ≤ L̄[s,c]·y[s,c]          (valid cuts that
-//	(spread)     (k+1)·load[s,Z] ≤ L̄[s,Z]·Σ_Z y[s,c]  tighten the LP)
+//	(spread)     (k+1)·load[s,Z] ≤ L̄[s,Z]·Σ_Z y[s,c]  (a valid cut)
 //	(churn)      d[s,c] − n[s,c] ≥ −current,  d[s,c] + n[s,c] ≥ current
 //
 // The N+k rows are the exact LP form of "the capacity left after losing
@@ -477,30 +478,8 @@ func (fm *formulation) capacityRows() {
 				idx, val = append(idx, tm.col), append(val, tm.val)
 			}
 			fm.row(fm.nm("cap", sv.s.Name, fm.cl[c].Name), -highs.Inf, 0, idx, val)
-			fm.presenceRow(sv, c)
 		}
 	}
-}
-
-// presenceRow adds load[s,c] ≤ L̄[s,c]·y[s,c] where L̄[s,c], the most load
-// that can ever reach s in c, is below what n ≤ M·y already allows. The
-// LP relaxation otherwise sets y = n/M and ignores MinReplicas: with this
-// row, a small demand that only c can serve forces y towards 1 and so n
-// towards MinReplicas.
-func (fm *formulation) presenceRow(sv *svcVars, c int) {
-	bound := 0.0
-	for _, tm := range sv.loadIn[c] {
-		bound += tm.ub
-	}
-	bound = math.Min(bound, sv.bound)
-	if bound >= sv.cap*fm.m.ColUpper[sv.n[c]]*(1-fitTol) {
-		return
-	}
-	idx, val := []int{sv.y[c]}, []float64{-bound}
-	for _, tm := range sv.loadIn[c] {
-		idx, val = append(idx, tm.col), append(val, tm.val)
-	}
-	fm.row(fm.nm("presence", sv.s.Name, fm.cl[c].Name), -highs.Inf, 0, idx, val)
 }
 
 // supplyRows adds Σ_s shape·n ≤ supply per cluster and resource.
@@ -659,6 +638,11 @@ func (fm *formulation) churnRows() {
 		for _, c := range sv.cands {
 			cur := current[[2]int{i, c}]
 			delete(current, [2]int{i, c})
+			if cur == 0 {
+				// Nothing runs there today: churn is n itself.
+				fm.m.ColCost[sv.n[c]] += mc
+				continue
+			}
 			d := fm.col(fm.nm("d", sv.s.Name, fm.cl[c].Name), mc, 0, highs.Inf, false)
 			fm.moves = append(fm.moves, moveVar{svc: i, cluster: c, col: d, current: cur})
 			fm.row(fm.nm("churnup", sv.s.Name, fm.cl[c].Name), -cur, highs.Inf, []int{d, sv.n[c]}, []float64{1, -1})
