@@ -2,6 +2,7 @@ package templates
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"time"
 	"unicode/utf8"
@@ -78,6 +79,7 @@ func Render(r *planner.Report, prefix, suffix string, maxLen int) []*workbook.Ou
 	if len(r.Unmet) > 0 {
 		kinds = append(kinds, KindUnmet)
 	}
+	kinds = diagKinds(r, kinds) // Conflicts, Capacity Value: render_diag.go
 	room := maxLen
 	if maxLen > 0 {
 		room -= utf8.RuneCountInString(suffix)
@@ -85,6 +87,7 @@ func Render(r *planner.Report, prefix, suffix string, maxLen int) []*workbook.Ou
 	layout := fits(prefix, kinds, r.Created, room)
 	sheets := map[string]func(*planner.Report) workbook.Sheet{KindSummary: summarySheet, KindPlan: planSheet,
 		KindUtilization: utilizationSheet, KindUnmet: unmetSheet}
+	addDiagSheets(sheets)
 	var tabs []*workbook.OutputTab
 	for _, kind := range kinds {
 		s := sheets[kind](r)
@@ -179,6 +182,12 @@ func unmetSheet(r *planner.Report) workbook.Sheet {
 	return workbook.Sheet{Rows: rows, Format: f}
 }
 
+// round rounds x to the given decimals, for figures people read.
+func round(x float64, decimals int) float64 {
+	p := math.Pow(10, float64(decimals))
+	return math.Round(x*p) / p
+}
+
 func summarySheet(r *planner.Report) workbook.Sheet {
 	rows := [][]workbook.Cell{header("Item", "Value")}
 	add := func(k string, v workbook.Cell) { rows = append(rows, []workbook.Cell{workbook.Str(k), v}) }
@@ -204,8 +213,12 @@ func summarySheet(r *planner.Report) workbook.Sheet {
 	}
 	add("Solver objective", opt(r.Objective))
 	add("LP bound", opt(r.LowerBound))
-	add("MIP gap", opt(r.Gap))
-	add("Solve time (s)", workbook.Num(r.SolveSeconds))
+	if r.Gap != nil {
+		add("MIP gap (%)", workbook.Num(round(100**r.Gap, 4)))
+	} else {
+		add("MIP gap (%)", workbook.Str("n/a"))
+	}
+	add("Solve time (s)", workbook.Num(round(r.SolveSeconds, 2)))
 	add("Solver", workbook.Str(r.Solver))
 	add("Model rows", workbook.Num(float64(r.Model.Rows)))
 	add("Model columns", workbook.Num(float64(r.Model.Cols)))
@@ -216,6 +229,7 @@ func summarySheet(r *planner.Report) workbook.Sheet {
 	for _, p := range r.Phases {
 		add("Phase "+p.Name, workbook.Str(fmt.Sprintf("%s, objective %.6g, bound %.6g, %.2fs", p.Status, p.Objective, p.Bound, p.Time.Seconds())))
 	}
-	f := tableFormat(22, 60)
+	f := tableFormat(28, 40)
+	f.NumberFormats[1] = "#,##0.####"
 	return workbook.Sheet{Rows: rows, Format: f}
 }
