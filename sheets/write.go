@@ -14,16 +14,11 @@ import (
 // maxTitle is the longest sheet title the API accepts, in characters.
 const maxTitle = 100
 
-// change is a batch resolved against the last read: the ids it deletes
-// and the ids and titles it adds.
+// change is a batch resolved against the last read: the tabs it deletes
+// and the fresh ids of the tabs it adds.
 type change struct {
 	deletes []*tab
-	adds    []added
-}
-
-type added struct {
-	id    int64
-	title string
+	adds    []int64
 }
 
 // Update implements driver.Workbook with one spreadsheets.batchUpdate.
@@ -78,8 +73,7 @@ func (d *Driver) resolve(snap *snapshot, b *driver.Batch) (*change, error) {
 			return nil, fmt.Errorf("add %q: %w (Sheets titles are case-insensitive)", n, workbook.ErrExists)
 		}
 		taken[strings.ToLower(n)] = true
-		id := freshID(used, d.opts.NewID)
-		ch.adds = append(ch.adds, added{id: id, title: n})
+		ch.adds = append(ch.adds, freshID(used, d.opts.NewID))
 	}
 	return ch, nil
 }
@@ -101,7 +95,7 @@ func (ch *change) requests(b *driver.Batch, newID func() int64) []*sheets.Reques
 	}
 	used := map[int64]bool{}
 	for i, a := range b.Add {
-		reqs = append(reqs, sheetRequests(ch.adds[i].id, a, func() int64 { return freshID(used, newID) })...)
+		reqs = append(reqs, sheetRequests(ch.adds[i], a, func() int64 { return freshID(used, newID) })...)
 	}
 	return reqs
 }
@@ -152,8 +146,9 @@ const (
 )
 
 // landed reads the tab list and reports how much of ch it shows: every
-// added id present under its title and every deleted id gone (all),
-// nothing of it (none), or a mix (some).
+// added id present and every deleted id gone (all), nothing of it (none),
+// or a mix (some). Ids are random and never reused, so an added id that is
+// present is this write's tab even if a human renamed it since.
 func (d *Driver) landed(ctx context.Context, ch *change) (outcome, error) {
 	var ss *sheets.Spreadsheet
 	err := d.call(ctx, "check write", func(ctx context.Context) error {
@@ -164,20 +159,20 @@ func (d *Driver) landed(ctx context.Context, ch *change) (outcome, error) {
 	if err != nil {
 		return none, err
 	}
-	present := map[int64]string{}
+	present := map[int64]bool{}
 	for _, sh := range ss.Sheets {
 		if sh.Properties != nil {
-			present[sh.Properties.SheetId] = sh.Properties.Title
+			present[sh.Properties.SheetId] = true
 		}
 	}
 	done, total := 0, len(ch.adds)+len(ch.deletes)
-	for _, a := range ch.adds {
-		if title, ok := present[a.id]; ok && title == a.title {
+	for _, id := range ch.adds {
+		if present[id] {
 			done++
 		}
 	}
 	for _, t := range ch.deletes {
-		if _, ok := present[t.id]; !ok {
+		if !present[t.id] {
 			done++
 		}
 	}

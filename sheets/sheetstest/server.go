@@ -111,8 +111,12 @@ func (s *Server) TokenURL() string { return s.ts.URL + "/token" }
 // AuthURL is the OAuth 2.0 authorization endpoint.
 func (s *Server) AuthURL() string { return s.ts.URL + "/o/oauth2/auth" }
 
-// Client is a plain HTTP client for the server.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
+// Client is an HTTP client for the server that also checks every
+// successful API response decodes strictly as its sheets/v4 type (a
+// response that does not fails the call).
+func (s *Server) Client() *http.Client {
+	return &http.Client{Transport: strictTransport{base: s.ts.Client().Transport}}
+}
 
 // Close shuts the server down.
 func (s *Server) Close() {
@@ -123,13 +127,13 @@ func (s *Server) Close() {
 // Service returns the real Sheets client pointed at the fake, sending no
 // credentials (for a server without RequireAuth).
 func (s *Server) Service(ctx context.Context) (*sheets.Service, error) {
-	return sheets.NewService(ctx, option.WithEndpoint(s.ts.URL+"/"), option.WithHTTPClient(s.ts.Client()))
+	return sheets.NewService(ctx, option.WithEndpoint(s.ts.URL+"/"), option.WithHTTPClient(s.Client()))
 }
 
 // ServiceWithToken returns the real Sheets client sending a fixed Bearer
 // token, such as one from IssueToken.
 func (s *Server) ServiceWithToken(ctx context.Context, token string) (*sheets.Service, error) {
-	c := &http.Client{Transport: bearer{token: token, base: s.ts.Client().Transport}}
+	c := &http.Client{Transport: bearer{token: token, base: s.Client().Transport}}
 	return sheets.NewService(ctx, option.WithEndpoint(s.ts.URL+"/"), option.WithHTTPClient(c))
 }
 

@@ -1,12 +1,10 @@
 package sheetstest_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,51 +12,10 @@ import (
 
 	"github.com/googleapis/gax-go/v2/apierror"
 	"google.golang.org/api/googleapi"
-	"google.golang.org/api/option"
 	"google.golang.org/api/sheets/v4"
 
 	"github.com/auxon-planner/auxon/sheets/sheetstest"
 )
-
-// strictTransport decodes every API response strictly against the
-// sheets/v4 type the method returns, so the fake cannot drift from them.
-type strictTransport struct {
-	t    *testing.T
-	base http.RoundTripper
-}
-
-func (st strictTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	resp, err := st.base.RoundTrip(r)
-	if err != nil || resp.StatusCode != 200 {
-		return resp, err
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	var v any
-	p := r.URL.EscapedPath()
-	switch {
-	case strings.HasSuffix(p, ":batchUpdate") && !strings.Contains(p, "/values"):
-		v = &sheets.BatchUpdateSpreadsheetResponse{}
-	case strings.HasSuffix(p, "values:batchGet"):
-		v = &sheets.BatchGetValuesResponse{}
-	case strings.HasSuffix(p, "values:batchUpdate"):
-		v = &sheets.BatchUpdateValuesResponse{}
-	case strings.Contains(p, "/values/") && r.Method == http.MethodPut:
-		v = &sheets.UpdateValuesResponse{}
-	case strings.Contains(p, "/values/") && strings.HasSuffix(p, ":clear"):
-		v = &sheets.ClearValuesResponse{}
-	case strings.Contains(p, "/values/"):
-		v = &sheets.ValueRange{}
-	default:
-		v = &sheets.Spreadsheet{}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		st.t.Errorf("%s %s: response does not decode strictly as %T: %v\n%s", r.Method, p, v, err, body)
-	}
-	return resp, nil
-}
 
 func newFake(t *testing.T, opts *sheetstest.Options, seed sheetstest.Spreadsheet) (*sheetstest.Server, *sheets.Service, string) {
 	t.Helper()
@@ -68,8 +25,7 @@ func newFake(t *testing.T, opts *sheetstest.Options, seed sheetstest.Spreadsheet
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &http.Client{Transport: strictTransport{t: t, base: s.Client().Transport}}
-	svc, err := sheets.NewService(context.Background(), option.WithEndpoint(s.URL()+"/"), option.WithHTTPClient(c))
+	svc, err := s.Service(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
