@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -209,5 +210,28 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 	}
 	if got := (sheets.Retry{Initial: time.Second, Max: 32 * time.Second, Jitter: func() float64 { return 0.99 }}).Backoff(10); got > 32*time.Second {
 		t.Errorf("Backoff(10) = %v, past the cap", got)
+	}
+}
+
+// TestCellLimit: a spreadsheet near Google's 10M-cell limit refuses the
+// whole batch; nothing lands and the error says why.
+func TestCellLimit(t *testing.T) {
+	srv := sheetstest.NewServer(nil)
+	defer srv.Close()
+	id, err := srv.AddSpreadsheet(sheetstest.Spreadsheet{Sheets: []sheetstest.Sheet{
+		{Title: "Demand", Data: [][]any{{"Service"}}},
+		{Title: "Big", Rows: 10_000_000 - 5 - 1000*26, Cols: 1},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, srv, id, nil)
+	err = d.Update(context.Background(), batchOf(runTabs()))
+	if err == nil || !strings.Contains(err.Error(), "above the limit of 10000000 cells") {
+		t.Fatalf("err = %v, want the cell limit", err)
+	}
+	tabs, err := newDriver(t, srv, id, nil).Tabs(context.Background())
+	if err != nil || len(tabs) != 2 {
+		t.Fatalf("tabs after the refused write: %v %v", tabs, err)
 	}
 }

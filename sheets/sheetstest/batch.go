@@ -69,7 +69,7 @@ func (s *Server) batchUpdate(w http.ResponseWriter, r *http.Request, rt *route, 
 	s.books[b.id] = work
 	out := map[string]any{"spreadsheetId": b.id, "replies": replies}
 	if req.IncludeSpreadsheetInResponse {
-		out["updatedSpreadsheet"] = work.toJSON(req.ResponseIncludeGridData, nil)
+		out["updatedSpreadsheet"] = work.toJSON(req.ResponseIncludeGridData, nil, nil)
 	}
 	writeJSON(w, 200, out)
 	return nil

@@ -38,9 +38,17 @@ func (s *Server) getSpreadsheet(w http.ResponseWriter, r *http.Request, rt *rout
 	}
 	// With a field mask, includeGridData is ignored and the mask decides.
 	withData := q.Get("includeGridData") == "true" || (m != nil && sheetsMask(m).has("data"))
-	out := b.toJSON(withData, spans)
+	out := b.toJSON(withData, spans, dataMask(m))
 	writeJSON(w, 200, prune(out, m))
 	return nil
+}
+
+// dataMask is the part of a field mask that selects grid data (nil: all).
+func dataMask(m mask) mask {
+	if m == nil {
+		return nil
+	}
+	return sheetsMask(m)["data"]
 }
 
 func sheetsMask(m mask) mask {
@@ -53,7 +61,8 @@ func sheetsMask(m mask) mask {
 
 // toJSON renders the spreadsheet resource. With spans, only the sheets
 // they touch are listed, with data for the spans only.
-func (b *book) toJSON(withData bool, spans []span) map[string]any {
+// dm selects the parts of grid data to build (nil: all).
+func (b *book) toJSON(withData bool, spans []span, dm mask) map[string]any {
 	var list []any
 	for _, sh := range b.sheets {
 		var mine []span
@@ -68,7 +77,7 @@ func (b *book) toJSON(withData bool, spans []span) map[string]any {
 		if len(spans) == 0 {
 			mine = []span{sh.all()}
 		}
-		list = append(list, sh.toJSON(withData, mine))
+		list = append(list, sh.toJSON(withData, mine, dm))
 	}
 	props := map[string]any{"title": b.title, "locale": b.locale, "timeZone": b.timeZone, "autoRecalc": "ON_CHANGE"}
 	out := map[string]any{"spreadsheetId": b.id, "properties": props,
@@ -86,7 +95,7 @@ func (sh *sheet) all() span {
 	return span{sh: sh, r1: sh.rowCount(), c1: sh.colCount()}
 }
 
-func (sh *sheet) toJSON(withData bool, spans []span) map[string]any {
+func (sh *sheet) toJSON(withData bool, spans []span, dm mask) map[string]any {
 	out := map[string]any{"properties": toMap(sh.props)}
 	put := func(k string, v any, n int) {
 		if n > 0 {
@@ -100,7 +109,7 @@ func (sh *sheet) toJSON(withData bool, spans []span) map[string]any {
 	if withData {
 		var data []any
 		for _, sp := range spans {
-			data = append(data, sp.gridData())
+			data = append(data, sp.gridData(dm))
 		}
 		out["data"] = data
 	}
@@ -108,8 +117,8 @@ func (sh *sheet) toJSON(withData bool, spans []span) map[string]any {
 }
 
 // gridData renders a span as GridData: trimmed rowData plus row and column
-// metadata for the whole span.
-func (sp span) gridData() map[string]any {
+// metadata for the whole span (only if dm asks: a tall grid has a lot).
+func (sp span) gridData(dm mask) map[string]any {
 	out := map[string]any{}
 	if sp.r0 > 0 {
 		out["startRow"] = sp.r0
@@ -139,8 +148,12 @@ func (sp span) gridData() map[string]any {
 	if last >= 0 {
 		out["rowData"] = rows[:last+1]
 	}
-	out["rowMetadata"] = dimMeta(sp.sh.rowMeta, sp.r0, sp.r1, 21)
-	out["columnMetadata"] = dimMeta(sp.sh.colMeta, sp.c0, sp.c1, 100)
+	if dm.has("rowMetadata") {
+		out["rowMetadata"] = dimMeta(sp.sh.rowMeta, sp.r0, sp.r1, 21)
+	}
+	if dm.has("columnMetadata") {
+		out["columnMetadata"] = dimMeta(sp.sh.colMeta, sp.c0, sp.c1, 100)
+	}
 	return out
 }
 

@@ -180,7 +180,7 @@ func (s *Server) Spreadsheet(id string) (*sheets.Spreadsheet, error) {
 	b := s.books[id]
 	var m map[string]any
 	if b != nil {
-		m = b.toJSON(true, nil)
+		m = b.toJSON(true, nil, nil)
 	}
 	s.mu.Unlock()
 	if b == nil {
