@@ -37,6 +37,15 @@ type Report struct {
 	Plan        []PlanRow        `json:"plan"`
 	Utilization []UtilizationRow `json:"utilization"`
 	Unmet       []UnmetRow       `json:"unmet"`
+
+	// CapacityValue is what one more unit of each resource in each
+	// cluster is worth to the plan (see CapacityValue); Conflicts, set
+	// only when no plan satisfies the hard requirements, is a small set of
+	// requirements that cannot hold together (see FindConflicts); Notes
+	// say where the diagnosis itself stopped short. Filled by Diagnose.
+	CapacityValue []CapacityValueRow `json:"capacity_value,omitempty"`
+	Conflicts     *Conflicts         `json:"conflicts,omitempty"`
+	Notes         []string           `json:"diagnosis_notes,omitempty"`
 }
 
 // PlanRow is one service in one cluster: the plan's replicas beside
@@ -78,6 +87,15 @@ type UnmetRow struct {
 	Demand    float64 `json:"demand"`
 	Served    float64 `json:"served"`
 	Shortfall float64 `json:"shortfall"`
+
+	// Reason says in words why the demand went unmet, Needs what it
+	// would take to meet it, Cells the source cells of every requirement
+	// involved ("Demand!C7"), Reasons the same broken down with a stable
+	// code each. Filled by ExplainUnmet.
+	Reason  string        `json:"reason,omitempty"`
+	Needs   string        `json:"needs,omitempty"`
+	Cells   []string      `json:"cells,omitempty"`
+	Reasons []UnmetReason `json:"reasons,omitempty"`
 }
 
 // NewReport describes the result of a run over intent in.
