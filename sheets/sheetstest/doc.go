@@ -36,7 +36,11 @@
 //     quoted only when needed; ValueRanges trimmed like Google's (ragged
 //     rows, [] interior rows, no values key when empty), COLUMNS
 //     transposition, UNFORMATTED_VALUE / FORMULA render options, RAW and a
-//     subset of USER_ENTERED input.
+//     subset of USER_ENTERED input (numbers, percents, booleans, "=" and
+//     "+" formulas, a leading apostrophe; nulls skipped); values.get,
+//     batchGet, update, batchUpdate, append (OVERWRITE and INSERT_ROWS,
+//     with simple table detection) and clear; the updatedRange shrunk to
+//     what was written.
 //   - spreadsheets.get with includeGridData, ranges and field masks
 //     (a.b, a/b and a(b,c) forms), merges, sheet-level developer metadata,
 //     charts, conditional formats, column metadata.

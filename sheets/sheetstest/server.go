@@ -344,6 +344,8 @@ func parseRoute(r *http.Request) *route {
 			rt.method, rt.handler = "spreadsheets.values.get", (*Server).valuesGet
 		case v == "" && r.Method == http.MethodPut:
 			rt.method, rt.write, rt.handler = "spreadsheets.values.update", true, (*Server).valuesUpdate
+		case v == "append" && r.Method == http.MethodPost:
+			rt.method, rt.write, rt.handler = "spreadsheets.values.append", true, (*Server).valuesAppend
 		case v == "clear" && r.Method == http.MethodPost:
 			rt.method, rt.write, rt.handler = "spreadsheets.values.clear", true, (*Server).valuesClear
 		default:

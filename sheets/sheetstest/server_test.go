@@ -323,3 +323,37 @@ func mustJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
+
+func TestValuesUpdateAndAppend(t *testing.T) {
+	_, svc, id := newFake(t, nil, sheetstest.Spreadsheet{Sheets: []sheetstest.Sheet{
+		{Title: "Plan/2024", Rows: 4, Cols: 3, Data: [][]any{{"h1", "h2"}, {"a", 1}}}}})
+	up, err := svc.Spreadsheets.Values.Update(id, "'Plan/2024'!A3:C4", &sheets.ValueRange{Values: [][]any{{"=1+1", "+x", nil}}}).
+		ValueInputOption("USER_ENTERED").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.UpdatedRange != "'Plan/2024'!A3:B3" || up.UpdatedCells != 2 || up.UpdatedRows != 1 {
+		t.Errorf("update response %s", mustJSON(up))
+	}
+	ap, err := svc.Spreadsheets.Values.Append(id, "Plan/2024!A1:C1", &sheets.ValueRange{Values: [][]any{{"b", 2.0}}}).
+		ValueInputOption("RAW").InsertDataOption("INSERT_ROWS").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ap.TableRange != "'Plan/2024'!A1:C3" || ap.Updates.UpdatedRange != "'Plan/2024'!A4:B4" {
+		t.Errorf("append response %s", mustJSON(ap))
+	}
+	vr, err := svc.Spreadsheets.Values.Get(id, "'Plan/2024'").ValueRenderOption("FORMULA").Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]any{{"h1", "h2"}, {"a", 1.0}, {"=1+1", "+x"}, {"b", 2.0}}
+	if vr.Range != "'Plan/2024'!A1:C5" || !reflect.DeepEqual(vr.Values, want) {
+		t.Errorf("after update and append: %s %v, want A1:C5 %v", vr.Range, vr.Values, want)
+	}
+	_, err = svc.Spreadsheets.Values.Append(id, "Plan/2024!A1:C1", &sheets.ValueRange{Values: [][]any{{"c"}, {"d"}}}).
+		ValueInputOption("RAW").InsertDataOption("OVERWRITE").Do()
+	if ge := apiErr(t, err); !strings.Contains(ge.Message, "exceeds grid limits") {
+		t.Errorf("append past the grid without INSERT_ROWS: %v", ge.Message)
+	}
+}

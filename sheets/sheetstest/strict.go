@@ -49,6 +49,8 @@ func responseType(r *http.Request) any {
 		return &sheets.BatchUpdateValuesResponse{}
 	case strings.HasSuffix(p, ":batchUpdate"):
 		return &sheets.BatchUpdateSpreadsheetResponse{}
+	case strings.Contains(p, "/values/") && strings.HasSuffix(p, ":append"):
+		return &sheets.AppendValuesResponse{}
 	case strings.Contains(p, "/values/") && strings.HasSuffix(p, ":clear"):
 		return &sheets.ClearValuesResponse{}
 	case strings.Contains(p, "/values/") && r.Method == http.MethodPut:
