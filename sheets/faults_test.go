@@ -31,7 +31,8 @@ func runTabs() []*workbook.OutputTab {
 // faultSeed has an input tab and an old auxon tab that retention deletes.
 func faultSeed(t *testing.T, srv *sheetstest.Server) string {
 	t.Helper()
-	id, err := srv.AddSpreadsheet(sheetstest.Spreadsheet{Sheets: []sheetstest.Sheet{
+	// A human owns it, so protection applies to auxon.
+	id, err := srv.AddSpreadsheet(sheetstest.Spreadsheet{Owner: "owner@example.com", Sheets: []sheetstest.Sheet{
 		{Title: "Demand", Data: [][]any{{"Service", "Region", "Demand"}, {"web", "eu", 10}}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +123,7 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "human renames the input", hook: onWrite(func(e *sheetstest.Editor) error { return e.Rename("Demand", "Demand (old)") }), landed: true, input: "Demand (old)"},
 		{name: "human edits intent", hook: onWrite(func(e *sheetstest.Editor) error { return e.Set("Demand!C2", 99) }), landed: true},
 		{name: "human inserts rows in the input", hook: onWrite(func(e *sheetstest.Editor) error { return e.InsertRows("Demand", 1, 3) }), landed: true},
+		{name: "human protects the input", hook: onWrite(func(e *sheetstest.Editor) error { return e.Protect("Demand!A1:C") }), landed: true},
 		{name: "human takes an output title", hook: onWrite(func(e *sheetstest.Editor) error { return e.AddSheet("AUXON Summary 2026-03-04 05:06") }),
 			want: workbook.ErrExists},
 		{name: "human deletes the tab retention deletes", hook: onWrite(func(e *sheetstest.Editor) error { return e.DeleteSheet("auxon Plan old") }),

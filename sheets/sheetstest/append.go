@@ -27,6 +27,7 @@ func (s *Server) valuesAppend(w http.ResponseWriter, r *http.Request, rt *route,
 		return e
 	}
 	work := b.clone()
+	work.actor = c.email
 	sp, e := work.resolve(rt.rng)
 	if e != nil {
 		return e

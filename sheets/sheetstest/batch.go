@@ -46,6 +46,7 @@ func (s *Server) batchUpdate(w http.ResponseWriter, r *http.Request, rt *route, 
 		return e
 	}
 	work := b.clone()
+	work.actor = c.email
 	replies := make([]any, 0, len(req.Requests))
 	for i, rq := range req.Requests {
 		if len(raw.Requests[i]) != 1 {
@@ -101,6 +102,8 @@ func (bc *batchCtx) apply() (any, *apiError) {
 		return bc.addChart()
 	case "createDeveloperMetadata":
 		return bc.createDeveloperMetadata()
+	case "addProtectedRange":
+		return bc.addProtectedRange()
 	}
 	return nil, badRequest("%s is not supported by sheetstest.", bc.kind)
 }
@@ -327,6 +330,9 @@ func (bc *batchCtx) deleteSheet() *apiError {
 	if len(b.sheets) == 1 {
 		return badRequest(msgRemoveAll)
 	}
+	if e := b.guard(sh.all()); e != nil {
+		return e
+	}
 	for i, x := range b.sheets {
 		if x == sh {
 			b.sheets = append(b.sheets[:i], b.sheets[i+1:]...)
@@ -445,6 +451,9 @@ func (bc *batchCtx) updateCells() *apiError {
 	} else if sp, e = bc.gridRange(obj(bc.raw, "range")); e != nil {
 		return e
 	}
+	if e := bc.b.guard(sp); e != nil {
+		return e
+	}
 	for r := sp.r0; r < sp.r1; r++ {
 		var vals []any
 		if i := r - sp.r0; i < int64(len(rows)) {
@@ -475,6 +484,9 @@ func (bc *batchCtx) repeatCell() *apiError {
 	}
 	sp, e := bc.gridRange(obj(bc.raw, "range"))
 	if e != nil {
+		return e
+	}
+	if e := bc.b.guard(sp); e != nil {
 		return e
 	}
 	src := obj(bc.raw, "cell")
@@ -578,6 +590,9 @@ func (bc *batchCtx) mergeCells() *apiError {
 func (bc *batchCtx) setDataValidation() *apiError {
 	sp, e := bc.gridRange(obj(bc.raw, "range"))
 	if e != nil {
+		return e
+	}
+	if e := bc.b.guard(sp); e != nil {
 		return e
 	}
 	src := map[string]any{}

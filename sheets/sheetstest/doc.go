@@ -25,7 +25,11 @@
 //     updateSheetProperties, updateCells, repeatCell,
 //     updateDimensionProperties, insertDimension, mergeCells,
 //     setDataValidation, addConditionalFormatRule, addChart,
-//     createDeveloperMetadata.
+//     createDeveloperMetadata, addProtectedRange.
+//   - Protected ranges: edits (cells, validation, values writes, clears,
+//     deleting the sheet) touching a range protected against the caller
+//     fail with Google's protected-cell message; the spreadsheet's Owner
+//     and a range's editors pass, and warningOnly ranges block nobody.
 //   - Sheet rules: case-insensitive unique titles of at most 100
 //     characters, no duplicate sheet ids, the last sheet cannot be deleted
 //     nor every sheet hidden, the default 1000x26 grid, 18,278 columns, the
@@ -62,12 +66,13 @@
 //     seeded with Formula, else empty. FORMATTED_VALUE renders numbers
 //     plainly (no number formats, no locale), and dateTimeRenderOption is
 //     ignored (serial numbers are always returned).
-//   - Named ranges, protected ranges, filters, banding, pivot tables and
+//   - Named ranges, filters, banding, pivot tables and
 //     the other batchUpdate requests are not implemented; they fail with
 //     400 "... is not supported by sheetstest".
 //   - Developer metadata visibility is stored but not enforced per project.
 //   - Messages the reference does not record verbatim (a duplicate sheet
 //     id, a bad index, too many columns) are plausible, not Google's.
-//   - insertDimension shifts cells and merges only.
+//   - insertDimension shifts cells and merges only (not protected ranges,
+//     rules or charts).
 //   - Quota windows are fixed calendar minutes of the injected clock.
 package sheetstest

@@ -106,6 +106,7 @@ func (sh *sheet) toJSON(withData bool, spans []span, dm mask) map[string]any {
 	put("developerMetadata", sh.meta, len(sh.meta))
 	put("conditionalFormats", sh.rules, len(sh.rules))
 	put("charts", sh.charts, len(sh.charts))
+	put("protectedRanges", sh.protected, len(sh.protected))
 	if withData {
 		var data []any
 		for _, sp := range spans {

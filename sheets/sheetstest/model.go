@@ -33,18 +33,22 @@ type book struct {
 	meta     []*sheets.DeveloperMetadata // spreadsheet-level
 	writers  []string                    // nil with readers nil: anyone may write
 	readers  []string
+	owner    string // may edit protected ranges
+	actor    string // who makes the current change (on a working copy)
 }
 
 // sheet is one tab.
 type sheet struct {
-	props   sheets.SheetProperties
-	rows    [][]cell // ragged, only as far as written
-	merges  []*sheets.GridRange
-	meta    []*sheets.DeveloperMetadata
-	rules   []*sheets.ConditionalFormatRule
-	charts  []*sheets.EmbeddedChart
-	colMeta map[int64]map[string]any
-	rowMeta map[int64]map[string]any
+	props  sheets.SheetProperties
+	rows   [][]cell // ragged, only as far as written
+	merges []*sheets.GridRange
+	meta   []*sheets.DeveloperMetadata
+	rules  []*sheets.ConditionalFormatRule
+	charts []*sheets.EmbeddedChart
+	// protected ranges, each Range with explicit bounds
+	protected []*sheets.ProtectedRange
+	colMeta   map[int64]map[string]any
+	rowMeta   map[int64]map[string]any
 }
 
 func (s *sheet) rowCount() int64 { return s.props.GridProperties.RowCount }
@@ -72,6 +76,7 @@ func (s *sheet) clone() *sheet {
 	c.meta = append([]*sheets.DeveloperMetadata(nil), s.meta...)
 	c.rules = append([]*sheets.ConditionalFormatRule(nil), s.rules...)
 	c.charts = append([]*sheets.EmbeddedChart(nil), s.charts...)
+	c.protected = append([]*sheets.ProtectedRange(nil), s.protected...)
 	c.colMeta = cloneMeta(s.colMeta)
 	c.rowMeta = cloneMeta(s.rowMeta)
 	return &c

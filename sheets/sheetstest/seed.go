@@ -20,6 +20,9 @@ type Spreadsheet struct {
 	// Writers and Readers are the accounts it is shared with; when both are
 	// nil anyone may use it.
 	Writers, Readers []string
+	// Owner may edit protected ranges (default "": the anonymous caller of
+	// a server without RequireAuth).
+	Owner string
 }
 
 // Sheet seeds one tab.
@@ -55,7 +58,7 @@ func (s *Server) AddSpreadsheet(sp Spreadsheet) (string, error) {
 		s.nextBID++
 		sp.ID = "sheet-" + strconv.Itoa(s.nextBID)
 	}
-	b := &book{id: sp.ID, title: sp.Title, locale: sp.Locale, timeZone: sp.TimeZone, writers: sp.Writers, readers: sp.Readers}
+	b := &book{id: sp.ID, title: sp.Title, locale: sp.Locale, timeZone: sp.TimeZone, writers: sp.Writers, readers: sp.Readers, owner: sp.Owner}
 	if b.title == "" {
 		b.title = "Untitled spreadsheet"
 	}
@@ -247,6 +250,8 @@ func (e *Editor) Set(a1 string, v any) error {
 	sp.sh.set(sp.r0, sp.c0, c)
 	return nil
 }
+
+func errorf(e *apiError) error { return fmt.Errorf("sheetstest: %s", e.message) }
 
 // Rename renames a tab.
 func (e *Editor) Rename(from, to string) error {

@@ -357,3 +357,56 @@ func TestValuesUpdateAndAppend(t *testing.T) {
 		t.Errorf("append past the grid without INSERT_ROWS: %v", ge.Message)
 	}
 }
+
+func TestProtectedRanges(t *testing.T) {
+	s, svc, id := newFake(t, nil, sheetstest.Spreadsheet{Owner: "owner@example.com", Sheets: []sheetstest.Sheet{
+		{Title: "Demand", Data: [][]any{{"Service", "Demand"}, {"web", 1}}}}})
+	if err := s.Edit(id, func(e *sheetstest.Editor) error { return e.Protect("Demand!A1:B2") }); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+		{AddProtectedRange: &sheets.AddProtectedRangeRequest{ProtectedRange: &sheets.ProtectedRange{WarningOnly: true,
+			Range: &sheets.GridRange{StartRowIndex: 5, EndRowIndex: 6}}}}}}).Do()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const msg = "You are trying to edit a protected cell or object. Please contact the spreadsheet owner to remove protection if you need to edit."
+	tests := []struct {
+		name, want string
+		call       func() error
+	}{
+		{"values.update", msg, func() error {
+			_, err := svc.Spreadsheets.Values.Update(id, "Demand!B2", &sheets.ValueRange{Values: [][]any{{5}}}).ValueInputOption("RAW").Do()
+			return err
+		}},
+		{"updateCells", "Invalid requests[0].updateCells: " + msg, func() error {
+			_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+				{UpdateCells: &sheets.UpdateCellsRequest{Range: &sheets.GridRange{StartRowIndex: 1, EndRowIndex: 2}, Fields: "note"}}}}).Do()
+			return err
+		}},
+		{"clear", msg, func() error {
+			_, err := svc.Spreadsheets.Values.Clear(id, "Demand!A:A", &sheets.ClearValuesRequest{}).Do()
+			return err
+		}},
+		{"warning only", "", func() error {
+			_, err := svc.Spreadsheets.Values.Update(id, "Demand!A6", &sheets.ValueRange{Values: [][]any{{"ok"}}}).ValueInputOption("RAW").Do()
+			return err
+		}},
+		{"outside", "", func() error {
+			_, err := svc.Spreadsheets.Values.Update(id, "Demand!C1", &sheets.ValueRange{Values: [][]any{{"ok"}}}).ValueInputOption("RAW").Do()
+			return err
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			if tc.want == "" && err != nil || tc.want != "" && apiErr(t, err).Message != tc.want {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	ss, err := svc.Spreadsheets.Get(id).Do()
+	if err != nil || len(ss.Sheets[0].ProtectedRanges) != 2 {
+		t.Fatalf("protected ranges: %v %v", ss, err)
+	}
+}

@@ -196,6 +196,7 @@ func (s *Server) valuesUpdate(w http.ResponseWriter, r *http.Request, rt *route,
 		return e
 	}
 	work := b.clone()
+	work.actor = c.email
 	resp, e := work.writeValues(rt.rng, &vr, opt)
 	if e != nil {
 		return e
@@ -217,6 +218,7 @@ func (s *Server) valuesBatchUpdate(w http.ResponseWriter, r *http.Request, rt *r
 		return e
 	}
 	work := b.clone()
+	work.actor = c.email
 	var resps []any
 	var rows, cells int
 	for i, vr := range req.Data {
@@ -250,6 +252,9 @@ func (b *book) writeValues(rs string, vr *sheets.ValueRange, opt string) (*updat
 	}
 	sp, e := b.resolve(rs)
 	if e != nil {
+		return nil, e
+	}
+	if e := b.guard(sp); e != nil {
 		return nil, e
 	}
 	rows := vr.Values
@@ -342,8 +347,13 @@ func (s *Server) valuesClear(w http.ResponseWriter, r *http.Request, rt *route, 
 	if e != nil {
 		return e
 	}
-	sp, e := b.resolve(rt.rng)
+	work := b.clone()
+	work.actor = c.email
+	sp, e := work.resolve(rt.rng)
 	if e != nil {
+		return e
+	}
+	if e := work.guard(sp); e != nil {
 		return e
 	}
 	for r := sp.r0; r < sp.r1 && r < int64(len(sp.sh.rows)); r++ {
@@ -359,6 +369,7 @@ func (s *Server) valuesClear(w http.ResponseWriter, r *http.Request, rt *route, 
 			}
 		}
 	}
+	s.books[b.id] = work
 	writeJSON(w, 200, map[string]any{"spreadsheetId": b.id, "clearedRange": sp.a1()})
 	return nil
 }
