@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/api/sheets/v4"
 
+	"github.com/auxon-planner/auxon/planner"
 	"github.com/auxon-planner/auxon/workbook/driver"
 )
 
@@ -161,7 +162,7 @@ func listRequest(id int64, headerRows int, l driver.ListValidation) *sheets.Requ
 		cond.Values = append(cond.Values, &sheets.ConditionValue{UserEnteredValue: v})
 	}
 	if l.SourceTab != "" {
-		col := columnName(l.SourceCol)
+		col := planner.ColumnName(l.SourceCol)
 		cond = &sheets.BooleanCondition{Type: "ONE_OF_RANGE", Values: []*sheets.ConditionValue{{
 			UserEnteredValue: "=" + quoteTitle(l.SourceTab) + "!$" + col + "$2:$" + col + "$" + strconv.Itoa(listRows(l))}}}
 	}
@@ -227,14 +228,6 @@ func anchorCell(a1 string, width int) (row, col int64) {
 		col = col*26 + int64(ch-'A'+1)
 	}
 	return int64(n - 1), col - 1
-}
-
-func columnName(c int) string {
-	var b []byte
-	for c++; c > 0; c = (c - 1) / 26 {
-		b = append([]byte{byte('A' + (c-1)%26)}, b...)
-	}
-	return string(b)
 }
 
 // quoteTitle quotes a tab title for a formula.

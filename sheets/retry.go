@@ -55,11 +55,11 @@ func (r Retry) withDefaults() Retry {
 
 // Backoff is the wait before retry n (from 0).
 func (r Retry) Backoff(n int) time.Duration {
-	cap := r.Max
+	ceiling := r.Max
 	if n < 30 {
-		cap = min(r.Max, r.Initial<<n)
+		ceiling = min(r.Max, r.Initial<<n)
 	}
-	return time.Duration(r.Jitter() * float64(cap))
+	return time.Duration(r.Jitter() * float64(ceiling))
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

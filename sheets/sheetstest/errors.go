@@ -18,7 +18,7 @@ func (e *apiError) Error() string { return fmt.Sprintf("%d %s", e.code, e.messag
 
 var statusNames = map[int]string{
 	400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-	409: "ABORTED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 501: "UNIMPLEMENTED", 503: "UNAVAILABLE",
+	409: "ABORTED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE",
 	504: "DEADLINE_EXCEEDED",
 }
 
