@@ -247,7 +247,7 @@ func (cv *capacityLP) rows(p *Plan) []CapacityValueRow {
 				continue
 			}
 			v := CapacityValueRow{Cluster: cl.Name, Region: cl.Region, Resource: r, Supply: cl.Supply[r],
-				Used: used[[2]string{cl.Name, r}], CostSaving: cv.saving[row], Cell: fm.in.CellOf(TabClusters, cl.Row, r).String()}
+				Used: used[[2]string{cl.Name, r}], CostSaving: cv.saving[row], Cell: cellRef(fm.in, TabClusters, cl.Row, r)}
 			for _, p := range cv.levels {
 				if x := cv.value[p][row]; x != 0 {
 					v.ByPriority = append(v.ByPriority, PriorityValue{Priority: p, PerUnit: x})

@@ -202,7 +202,7 @@ func (cf *conflictFinder) requirements() []*group {
 		for ri, r := range fm.res {
 			if row, ok := fm.supplyRow[[2]int{c, ri}]; ok {
 				gs = append(gs, &group{code: ConflictSupply, name: fmt.Sprintf("supply of %s in %s (%s)", r, cl.Name, num(cl.Supply[r])),
-					unit: r, cells: []string{fm.in.CellOf(TabClusters, cl.Row, r).String()}, rows: []int{row}, bound: cl.Supply[r]})
+					unit: r, cells: []string{cellRef(fm.in, TabClusters, cl.Row, r)}, rows: []int{row}, bound: cl.Supply[r]})
 			}
 		}
 	}
@@ -214,11 +214,11 @@ func (cf *conflictFinder) requirements() []*group {
 			var parts []string
 			if s.MinClusters > 0 {
 				parts = append(parts, fmt.Sprintf("Min Clusters %d", s.MinClusters))
-				g.cells = append(g.cells, fm.in.CellOf(TabServices, s.Row, "min clusters").String())
+				g.cells = append(g.cells, cellRef(fm.in, TabServices, s.Row, "min clusters"))
 			}
 			if s.MaxClusters > 0 && s.MaxClusters < len(sv.cands) {
 				parts = append(parts, fmt.Sprintf("Max Clusters %d", s.MaxClusters))
-				g.cells = append(g.cells, fm.in.CellOf(TabServices, s.Row, "max clusters").String())
+				g.cells = append(g.cells, cellRef(fm.in, TabServices, s.Row, "max clusters"))
 			}
 			g.name = strings.Join(parts, ", ") + " of " + s.Name
 			if s.MinClusters <= 0 {
@@ -228,7 +228,7 @@ func (cf *conflictFinder) requirements() []*group {
 		}
 		if sv.minRep > 1 {
 			g := &group{code: ConflictMinReplicas, name: fmt.Sprintf("Min Replicas %d of %s", sv.minRep, s.Name), unit: "replicas",
-				cells: []string{fm.in.CellOf(TabServices, s.Row, "min replicas").String()}, bound: float64(sv.minRep)}
+				cells: []string{cellRef(fm.in, TabServices, s.Row, "min replicas")}, bound: float64(sv.minRep)}
 			for _, c := range sv.cands {
 				if row, ok := rowOf[fm.nm("minrep", s.Name, fm.cl[c].Name)]; ok {
 					g.rows = append(g.rows, row)
@@ -245,7 +245,7 @@ func (cf *conflictFinder) requirements() []*group {
 				continue
 			}
 			gs = append(gs, &group{code: ConflictReservation, name: fmt.Sprintf("reservation of %d replica(s) of %s in %s", r.Min, s.Name, fm.cl[c].Name),
-				unit: "replicas", cells: []string{fm.in.CellOf(TabReservations, r.Row, "min replicas").String()},
+				unit: "replicas", cells: []string{cellRef(fm.in, TabReservations, r.Row, "min replicas")},
 				lowerCols: []int{sv.n[c], sv.y[c]}, bound: float64(r.Min)})
 		}
 	}
@@ -439,7 +439,7 @@ func (cf *conflictFinder) describe(ctx context.Context, set []int, relaxed map[i
 	var rows []ConflictRow
 	for _, gi := range set {
 		g := cf.groups[gi]
-		row := ConflictRow{Source: "filter", Code: g.code, Requirement: g.name, Unit: g.unit, Cells: g.cells,
+		row := ConflictRow{Source: "filter", Code: g.code, Requirement: g.name, Unit: g.unit, Cells: dedupe(g.cells),
 			Relaxed: math.Abs(relaxed[gi])}
 		give := 0.0
 		if v := cf.relax(ctx, set, gi); v != nil {
@@ -498,14 +498,14 @@ func (cf *conflictFinder) structural() []ConflictRow {
 				Requirement: fmt.Sprintf("Min Clusters %d of %s", s.MinClusters, s.Name),
 				Message:     fmt.Sprintf("only %d cluster(s) can hold %s (%s): %s", len(sv.cands), s.Name, cf.candNames(sv), cf.whyNot(sv)),
 				Give:        float64(s.MinClusters - len(sv.cands)), Unit: "clusters",
-				Cells: dedupe([]string{fm.in.CellOf(TabServices, s.Row, "min clusters").String(), fm.in.CellOf(TabServices, s.Row, "allowed").String(),
-					fm.in.CellOf(TabServices, s.Row, "min replicas").String()})})
+				Cells: dedupe([]string{cellRef(fm.in, TabServices, s.Row, "min clusters"), cellRef(fm.in, TabServices, s.Row, "allowed"),
+					cellRef(fm.in, TabServices, s.Row, "min replicas")})})
 		}
 		var pinned, cells []string
 		for _, c := range sv.cands {
 			if r := res[[2]int{i, c}]; r != nil && r.Min > 0 {
 				pinned = append(pinned, fm.cl[c].Name)
-				cells = append(cells, fm.in.CellOf(TabReservations, r.Row, "min replicas").String())
+				cells = append(cells, cellRef(fm.in, TabReservations, r.Row, "min replicas"))
 			}
 		}
 		if s.MaxClusters > 0 && len(pinned) > s.MaxClusters {
@@ -513,10 +513,14 @@ func (cf *conflictFinder) structural() []ConflictRow {
 				Requirement: fmt.Sprintf("Max Clusters %d of %s", s.MaxClusters, s.Name),
 				Message:     fmt.Sprintf("reservations pin %s in %d clusters (%s)", s.Name, len(pinned), strings.Join(pinned, ", ")),
 				Give:        float64(len(pinned) - s.MaxClusters), Unit: "clusters",
-				Cells: append([]string{fm.in.CellOf(TabServices, s.Row, "max clusters").String()}, cells...)})
+				Cells: append([]string{cellRef(fm.in, TabServices, s.Row, "max clusters")}, cells...)})
 		}
 	}
-	return append(rows, cf.pinnedSupply()...)
+	rows = append(rows, cf.pinnedSupply()...)
+	for i := range rows {
+		rows[i].Cells = dedupe(rows[i].Cells)
+	}
+	return rows
 }
 
 // pinnedSupply reports clusters whose reserved minimums overflow a
@@ -527,11 +531,11 @@ func (cf *conflictFinder) pinnedSupply() []ConflictRow {
 	res := fm.reservations()
 	for c, cl := range fm.cl {
 		for _, r := range fm.res {
-			need, cells := 0.0, []string{fm.in.CellOf(TabClusters, cl.Row, r).String()}
+			need, cells := 0.0, []string{cellRef(fm.in, TabClusters, cl.Row, r)}
 			for i, sv := range fm.svc {
 				if rs := res[[2]int{i, c}]; rs != nil && rs.Min > 0 && sv.s.Shape[r] > 0 {
 					need += float64(rs.Min) * sv.s.Shape[r]
-					cells = append(cells, fm.in.CellOf(TabReservations, rs.Row, "min replicas").String())
+					cells = append(cells, cellRef(fm.in, TabReservations, rs.Row, "min replicas"))
 				}
 			}
 			if need > cl.Supply[r]*(1+supplyTolerance) {

@@ -196,7 +196,7 @@ func (e *explainer) reach(s *Service, region string, w *why) ([]*Cluster, bool) 
 		}
 		if rs != nil && rs.HasMax && rs.Max == 0 && !pinned {
 			if e.net.Within(region, c.Region, s.LatencySLO, s.HasLatencySLO) {
-				kept = append(kept, e.in.CellOf(TabReservations, rs.Row, "max replicas").String())
+				kept = append(kept, cellRef(e.in, TabReservations, rs.Row, "max replicas"))
 			}
 			continue
 		}
@@ -403,7 +403,7 @@ func (e *explainer) exhausted(s *Service, grow []*Cluster, more int, w *why) []*
 		full = append(full, c)
 		if rs := e.res[[2]string{s.Name, c.Name}]; rs != nil && rs.HasMax && e.reps[[2]string{s.Name, c.Name}] >= rs.Max {
 			capped = append(capped, fmt.Sprintf("%s caps %s at %d replica(s) in %s", e.in.CellOf(TabReservations, rs.Row, "max replicas"), s.Name, rs.Max, c.Name))
-			capCells = append(capCells, e.in.CellOf(TabReservations, rs.Row, "max replicas").String())
+			capCells = append(capCells, cellRef(e.in, TabReservations, rs.Row, "max replicas"))
 		}
 		for _, r := range sortedKeys(s.Shape) {
 			x := s.Shape[r]
@@ -534,7 +534,7 @@ func (e *explainer) dependencyShort(s *Service, roomy []*Cluster, shortfall floa
 			continue
 		}
 		found = true
-		cells := []string{e.in.CellOf(TabDependencies, d.Row, "ratio").String(), e.in.CellOf(TabDependencies, d.Row, "max rtt").String()}
+		cells := []string{cellRef(e.in, TabDependencies, d.Row, "ratio"), cellRef(e.in, TabDependencies, d.Row, "max rtt")}
 		where := "no cluster " + t.Name + " may use is within reach"
 		if len(near) > 0 {
 			near = uniqueClusters(near)
@@ -563,18 +563,18 @@ func (e *explainer) demandCells(s *Service, region string) []string {
 	var out []string
 	for _, d := range e.in.Demand {
 		if d.Service == s.Name && d.Region == region {
-			out = append(out, e.in.CellOf(TabDemand, d.Row, "demand").String())
+			out = append(out, cellRef(e.in, TabDemand, d.Row, "demand"))
 		}
 	}
 	return out
 }
 
 func (e *explainer) svcCell(s *Service, field string) string {
-	return e.in.CellOf(TabServices, s.Row, field).String()
+	return cellRef(e.in, TabServices, s.Row, field)
 }
 
 func (e *explainer) supplyCell(c *Cluster, r string) string {
-	return e.in.CellOf(TabClusters, c.Row, r).String()
+	return cellRef(e.in, TabClusters, c.Row, r)
 }
 
 // replicasFor is the replicas of s that serve amount (round-off of the
@@ -698,4 +698,16 @@ func Diagnose(ctx context.Context, in *Intent, res *Result, r *Report, opts Diag
 			r.Notes = append(r.Notes, "conflict search stopped early: "+cs.Stopped)
 		}
 	}
+}
+
+// cellRef names the cell of field in row of tab ("Services!K3"). When the
+// workbook lacks that column (the default applies) it returns "": there
+// is no cell to point at. Intents built in code, without Columns, get the
+// row ("Services!3").
+func cellRef(in *Intent, tab string, row int, field string) string {
+	c := in.CellOf(tab, row, field)
+	if _, known := in.Columns[tab]; known && c.Col < 0 {
+		return ""
+	}
+	return c.String()
 }
