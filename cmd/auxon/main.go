@@ -48,6 +48,7 @@ func commands() []command {
 		{"plan", "plan workbooks: solve the intent and write the plan tabs", runPlan},
 		{"export", "write the MILP of a workbook as .mps or .lp", runExport},
 		{"serve", "run as a service: scheduled replans, run history, HTTP API and metrics", runServe},
+		{"auth", "sign in to Google for --sheet (auth login), or forget the token (auth logout)", runAuth},
 	}
 }
 
