@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -34,8 +35,24 @@ func exampleSpreadsheet(t *testing.T, srv *sheetstest.Server) string {
 
 // TestPlanExampleEndToEnd plans the bundled example read from a fake
 // spreadsheet through the real client, authenticated by a real JWT-bearer
-// exchange, and checks the written tabs cell by cell.
+// exchange, and checks the written tabs cell by cell: once plainly, once
+// with the write applied but answered 503 (the driver finds it landed).
 func TestPlanExampleEndToEnd(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     *sheetstest.Fault
+		wantCalls map[string]int
+	}{
+		{"plain", nil, map[string]int{"spreadsheets.get": 1, "spreadsheets.batchUpdate": 1}},
+		{"applied but 503", &sheetstest.Fault{Method: "spreadsheets.batchUpdate", Status: 503, Apply: true},
+			map[string]int{"spreadsheets.get": 2, "spreadsheets.batchUpdate": 1}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { planExample(t, tc.fault, tc.wantCalls) })
+	}
+}
+
+func planExample(t *testing.T, fault *sheetstest.Fault, wantCalls map[string]int) {
 	srv := sheetstest.NewServer(&sheetstest.Options{RequireAuth: true})
 	defer srv.Close()
 	key, err := srv.NewServiceAccount(robot)
@@ -43,13 +60,16 @@ func TestPlanExampleEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := exampleSpreadsheet(t, srv)
+	if fault != nil {
+		srv.Inject(*fault)
+	}
 	ctx := context.Background()
 	svc, account, err := auxsheets.NewService(ctx, &auxsheets.Credentials{KeyJSON: key, Endpoint: srv.URL() + "/", HTTPClient: srv.Client()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 25, 18, 36, 0, 0, time.UTC)
-	wb, err := auxsheets.Open(svc, id, &auxsheets.Options{Account: account, Now: func() time.Time { return now }})
+	wb, err := auxsheets.Open(svc, id, &auxsheets.Options{Account: account, Now: func() time.Time { return now }, Retry: noSleep(nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +80,8 @@ func TestPlanExampleEndToEnd(t *testing.T) {
 	}
 	byMethod, total := srv.Calls()
 	t.Logf("API calls for one plan run: %d %v; token exchanges: %v", total, byMethod, srv.TokenCalls())
-	if total != 2 || byMethod["spreadsheets.get"] != 1 || byMethod["spreadsheets.batchUpdate"] != 1 {
-		t.Errorf("API calls = %d %v, want one read and one write", total, byMethod)
+	if !reflect.DeepEqual(byMethod, wantCalls) {
+		t.Errorf("API calls = %v, want %v", byMethod, wantCalls)
 	}
 	if n := srv.TokenCalls()["urn:ietf:params:oauth:grant-type:jwt-bearer"]; n != 1 {
 		t.Errorf("token exchanges = %d, want 1", n)
@@ -81,6 +101,9 @@ func TestPlanExampleEndToEnd(t *testing.T) {
 			t.Fatalf("tab %q missing; have %v", tab.Name, titles(ss))
 		}
 		checkTab(t, sh, tab)
+	}
+	if got, wantN := len(ss.Sheets), len(templates.ExampleSheets())+len(want); got != wantN {
+		t.Errorf("%d tabs, want %d (inputs + one set of outputs): %v", got, wantN, titles(ss))
 	}
 	checkInputsUnchanged(t, ss)
 	checkUtilizationExtras(t, findSheet(ss, templates.TabName(out.Intent.Settings.OutputPrefix, templates.KindUtilization, now, workbook.DefaultMaxTabName)))
@@ -113,7 +136,7 @@ func checkTab(t *testing.T, sh *sheets.Sheet, tab *workbook.OutputTab) {
 	for _, r := range tab.Rows {
 		width = max(width, len(r))
 	}
-	if gp.RowCount != int64(len(tab.Rows)) || gp.ColumnCount < int64(width) || gp.FrozenRowCount != 1 {
+	if gp.RowCount != int64(max(len(tab.Rows), 2)) || gp.ColumnCount < int64(width) || gp.FrozenRowCount != 1 {
 		t.Errorf("%s: grid %dx%d frozen %d, want %dx%d frozen 1", tab.Name, gp.RowCount, gp.ColumnCount, gp.FrozenRowCount, len(tab.Rows), width)
 	}
 	if len(sh.DeveloperMetadata) != 1 || sh.DeveloperMetadata[0].MetadataKey != auxsheets.TagKey {

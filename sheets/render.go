@@ -46,7 +46,9 @@ func sheetRequests(id int64, ts driver.TaggedSheet, newID func() int64) []*sheet
 		gp.RowCount = max(gp.RowCount, anchorRow+1)
 		gp.ColumnCount = max(gp.ColumnCount, anchorCol+1)
 	}
-	if f.FreezeHeader && f.HeaderRows > 0 && int64(f.HeaderRows) < gp.RowCount {
+	if f.FreezeHeader && f.HeaderRows > 0 {
+		// Sheets refuses to freeze every row: keep one below the header.
+		gp.RowCount = max(gp.RowCount, int64(f.HeaderRows)+1)
 		gp.FrozenRowCount = int64(f.HeaderRows)
 	}
 	reqs := []*sheets.Request{{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{

@@ -256,8 +256,14 @@ func (b *book) checkLimits() *apiError {
 		return badRequest(msgCellLimit)
 	}
 	for _, sh := range b.sheets {
-		if sh.colCount() > maxCols {
+		g := sh.props.GridProperties
+		switch {
+		case sh.colCount() > maxCols:
 			return badRequest("The number of columns in a sheet cannot exceed %d.", maxCols)
+		case g.FrozenRowCount >= g.RowCount:
+			return badRequest(msgFreezeRows)
+		case g.FrozenColumnCount >= g.ColumnCount:
+			return badRequest(msgFreezeCols)
 		}
 	}
 	return nil

@@ -32,7 +32,8 @@
 //     and a range's editors pass, and warningOnly ranges block nobody.
 //   - Sheet rules: case-insensitive unique titles of at most 100
 //     characters, no duplicate sheet ids, the last sheet cannot be deleted
-//     nor every sheet hidden, the default 1000x26 grid, 18,278 columns, the
+//     nor every sheet hidden, nor every row or column frozen, the default
+//     1000x26 grid, 18,278 columns, the
 //     10,000,000-cell limit, 50,000 characters per cell, no auto-grow.
 //   - A1 notation: quoted names with ” escapes, unquoted and
 //     case-insensitive names, no sheet = the first visible sheet, a bare

@@ -40,6 +40,8 @@ const (
 	msgTitleEmpty      = "The sheet name cannot be empty."
 	msgTitleLong       = "The sheet name cannot be greater than 100 characters."
 	msgInputOptionNeed = "'valueInputOption' is required but not specified"
+	msgFreezeRows      = "You can't freeze all visible rows on the sheet."
+	msgFreezeCols      = "You can't freeze all visible columns on the sheet."
 )
 
 func newError(code int, format string, args ...any) *apiError {

@@ -135,6 +135,11 @@ func TestErrors(t *testing.T) {
 				{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: "Big", GridProperties: &sheets.GridProperties{RowCount: 1_000_000, ColumnCount: 10}}}}}}).Do()
 			return err
 		}, 400, "Invalid requests[0].addSheet: This action would increase the number of cells in the workbook above the limit of 10000000 cells."},
+		{"freeze every row", func() error {
+			_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+				{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: "F", GridProperties: &sheets.GridProperties{RowCount: 1, ColumnCount: 2, FrozenRowCount: 1}}}}}}).Do()
+			return err
+		}, 400, "Invalid requests[0].addSheet: You can't freeze all visible rows on the sheet."},
 		{"input option", func() error {
 			_, err := svc.Spreadsheets.Values.Update(id, "Sheet1!A1", &sheets.ValueRange{Values: [][]any{{"x"}}}).Do()
 			return err
