@@ -131,7 +131,9 @@ func FindConflicts(ctx context.Context, in *Intent, opts ConflictOptions) (*Conf
 			return nil, nil
 		}
 	default:
-		relaxed := cf.relax(ctx, cf.all(), -1)
+		// Over all requirements the MIP relaxation can be as hard as the
+		// plan itself; when the LP already conflicts, its LP says enough.
+		relaxed := cf.relax(ctx, cf.all(), -1, cf.lpOnly)
 		set, minimal := cf.filter(ctx, relaxed)
 		out.Minimal = minimal
 		if !minimal {
@@ -332,13 +334,14 @@ func (cf *conflictFinder) test(ctx context.Context, active []int) (infeasible, k
 
 // relax runs the feasibility relaxation with the groups in active
 // enforced and either every one of them elastic (only < 0) or only the
-// group only. It returns each elastic group's violation (signed, in the
-// group's unit), or nil when the relaxation fails.
-func (cf *conflictFinder) relax(ctx context.Context, active []int, only int) map[int]float64 {
+// group only; over the LP relaxation when lp is set. It returns each
+// elastic group's violation (signed, in the group's unit), or nil when
+// the relaxation fails.
+func (cf *conflictFinder) relax(ctx context.Context, active []int, only int, lp bool) map[int]float64 {
 	if ctx.Err() != nil || time.Now().After(cf.deadline) {
 		return nil
 	}
-	m := cf.model(active, false)
+	m := cf.model(active, lp)
 	ro := highs.RelaxOptions{ColUpperPenalty: -1, RowPenalties: make([]float64, m.NumRows()),
 		ColLowerPenalties: make([]float64, m.NumCols())}
 	for i := range ro.RowPenalties {
@@ -361,7 +364,7 @@ func (cf *conflictFinder) relax(ctx context.Context, active []int, only int) map
 		}
 	}
 	cf.tests++
-	rel, err := highs.FeasibilityRelaxation(ctx, m, ro, cf.options(false))
+	rel, err := highs.FeasibilityRelaxation(ctx, m, ro, cf.options(lp))
 	if err != nil || rel.Result == nil || !rel.Result.HasSolution {
 		return nil
 	}
@@ -442,7 +445,7 @@ func (cf *conflictFinder) describe(ctx context.Context, set []int, relaxed map[i
 		row := ConflictRow{Source: "filter", Code: g.code, Requirement: g.name, Unit: g.unit, Cells: dedupe(g.cells),
 			Relaxed: math.Abs(relaxed[gi])}
 		give := 0.0
-		if v := cf.relax(ctx, set, gi); v != nil {
+		if v := cf.relax(ctx, set, gi, false); v != nil {
 			give = v[gi]
 		}
 		row.Give = math.Abs(give)
@@ -557,7 +560,7 @@ func (cf *conflictFinder) candNames(sv *svcVars) string {
 	if len(names) == 0 {
 		return "none"
 	}
-	return strings.Join(names, ", ")
+	return capList(names, ", ")
 }
 
 // whyNot says why each other cluster is no candidate of sv.
@@ -580,7 +583,7 @@ func (cf *conflictFinder) whyNot(sv *svcVars) string {
 	if len(parts) == 0 {
 		return "there are no other clusters"
 	}
-	return strings.Join(parts, "; ")
+	return capList(parts, "; ")
 }
 
 // cloneModel copies every slice of m.

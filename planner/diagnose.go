@@ -177,7 +177,11 @@ func (e *explainer) beyondSLO(s *Service, region string, w *why) {
 	if len(far) == 0 {
 		return
 	}
-	w.add(ReasonLatency, fmt.Sprintf("%s %s room but lies beyond the %v ms latency SLO of %s", strings.Join(far, ", "), hasHave(len(far)), s.LatencySLO, region),
+	verb := "has room but lies"
+	if len(far) > 1 {
+		verb = "have room but lie"
+	}
+	w.add(ReasonLatency, fmt.Sprintf("%s %s beyond the %v ms latency SLO of %s", capList(far, ", "), verb, s.LatencySLO, region),
 		e.svcCell(s, "latency slo"))
 	w.needs = append(w.needs, "or a looser latency SLO")
 }
@@ -417,7 +421,7 @@ func (e *explainer) exhausted(s *Service, grow []*Cluster, more int, w *why) []*
 		}
 	}
 	if len(parts) > 0 {
-		w.add(ReasonExhausted, "ran out of "+strings.Join(parts, ", "), cells...)
+		w.add(ReasonExhausted, "ran out of "+capList(parts, ", "), cells...)
 	}
 	if len(capped) > 0 || len(pins) > 0 {
 		w.add(ReasonReservation, strings.Join(append(capped, pins...), "; "), append(capCells, pinCells...)...)
@@ -597,15 +601,31 @@ func shapeTimes(s *Service, n int) string {
 	return strings.Join(parts, ", ")
 }
 
+// clusterNames lists clusters as "a, b or c" (last joins the final
+// pair), at most listMax of them.
 func clusterNames(cs []*Cluster, last string) string {
 	names := make([]string, len(cs))
 	for i, c := range cs {
 		names[i] = c.Name
 	}
+	if len(names) > listMax {
+		return strings.Join(names[:listMax], ", ") + fmt.Sprintf(" and %d more", len(names)-listMax)
+	}
 	if len(names) <= 1 {
 		return strings.Join(names, "")
 	}
 	return strings.Join(names[:len(names)-1], ", ") + last + names[len(names)-1]
+}
+
+// listMax bounds the items a message lists; the cells still name all.
+const listMax = 5
+
+// capList joins at most listMax items with sep.
+func capList(items []string, sep string) string {
+	if len(items) > listMax {
+		return strings.Join(items[:listMax], sep) + fmt.Sprintf("%sand %d more", sep, len(items)-listMax)
+	}
+	return strings.Join(items, sep)
 }
 
 func uniqueClusters(cs []*Cluster) []*Cluster {
