@@ -136,8 +136,14 @@ func FindConflicts(ctx context.Context, in *Intent, opts ConflictOptions) (*Conf
 		relaxed := cf.relax(ctx, cf.all(), -1, cf.lpOnly)
 		set, minimal := cf.filter(ctx, relaxed)
 		out.Minimal = minimal
-		if !minimal {
+		switch {
+		case !minimal:
 			out.Stopped = "time limit: the set cannot hold together but may not be minimal"
+		case len(set) == 0:
+			// Only rows auxon does not map to a requirement conflict (a
+			// reservation's Max, say): the checks above are all there is.
+			out.Minimal = false
+			out.Stopped = "the conflict lies in requirements the search does not map (such as a reservation's Max Replicas)"
 		}
 		out.Rows = append(out.Rows, cf.describe(ctx, set, relaxed)...)
 	}
@@ -497,12 +503,13 @@ func (cf *conflictFinder) structural() []ConflictRow {
 	for i, sv := range fm.svc {
 		s := sv.s
 		if s.MinClusters > len(sv.cands) {
+			why, kept := cf.whyNot(sv)
 			rows = append(rows, ConflictRow{Source: "check", Code: ConflictMinClusters,
 				Requirement: fmt.Sprintf("Min Clusters %d of %s", s.MinClusters, s.Name),
-				Message:     fmt.Sprintf("only %d cluster(s) can hold %s (%s): %s", len(sv.cands), s.Name, cf.candNames(sv), cf.whyNot(sv)),
+				Message:     fmt.Sprintf("only %d cluster(s) can hold %s (%s): %s", len(sv.cands), s.Name, cf.candNames(sv), why),
 				Give:        float64(s.MinClusters - len(sv.cands)), Unit: "clusters",
-				Cells: dedupe([]string{cellRef(fm.in, TabServices, s.Row, "min clusters"), cellRef(fm.in, TabServices, s.Row, "allowed"),
-					cellRef(fm.in, TabServices, s.Row, "min replicas")})})
+				Cells: append([]string{cellRef(fm.in, TabServices, s.Row, "min clusters"), cellRef(fm.in, TabServices, s.Row, "allowed"),
+					cellRef(fm.in, TabServices, s.Row, "min replicas")}, kept...)})
 		}
 		var pinned, cells []string
 		for _, c := range sv.cands {
@@ -564,26 +571,34 @@ func (cf *conflictFinder) candNames(sv *svcVars) string {
 }
 
 // whyNot says why each other cluster is no candidate of sv.
-func (cf *conflictFinder) whyNot(sv *svcVars) string {
+// It also returns the cells of the reservations that keep sv out.
+func (cf *conflictFinder) whyNot(sv *svcVars) (string, []string) {
 	cand := map[int]bool{}
 	for _, c := range sv.cands {
 		cand[c] = true
 	}
-	var parts []string
+	res := cf.fm.reservations()
+	var parts, cells []string
 	for c, cl := range cf.fm.cl {
 		if cand[c] {
 			continue
 		}
-		if !sv.s.Allows(cl) {
+		r := res[[2]int{cf.fm.svcIdx[sv.s.Name], c}]
+		switch {
+		case !sv.s.Allows(cl):
 			parts = append(parts, cl.Name+" is not in Allowed")
-			continue
+		case r != nil && r.HasMax && r.Max == 0:
+			cell := cellRef(cf.fm.in, TabReservations, r.Row, "max replicas")
+			parts = append(parts, fmt.Sprintf("%s keeps %s out of %s", cell, sv.s.Name, cl.Name))
+			cells = append(cells, cell)
+		default:
+			parts = append(parts, fmt.Sprintf("%s cannot hold %d replica(s)", cl.Name, sv.minRep))
 		}
-		parts = append(parts, fmt.Sprintf("%s cannot hold %d replica(s)", cl.Name, sv.minRep))
 	}
 	if len(parts) == 0 {
-		return "there are no other clusters"
+		return "there are no other clusters", nil
 	}
-	return capList(parts, "; ")
+	return capList(parts, "; "), cells
 }
 
 // cloneModel copies every slice of m.

@@ -278,6 +278,23 @@ var catalogue = []catalogueCase{
 		},
 	},
 	{
+		// Min Clusters 2, but a Max 0 reservation keeps web out of b.
+		name: "min-clusters-vs-max-0",
+		intent: func() *Intent {
+			in := small(cluster("a", "r1", 100, 1), cluster("b", "r1", 100, 1))
+			s := svc("web")
+			s.MinClusters = 2
+			in.Services = []Service{s}
+			in.Demand = []Demand{{Service: "web", Region: "r1", Amount: 30}}
+			in.Reservations = []Reservation{{Service: "web", Cluster: "b", Max: 0, HasMax: true}}
+			return in
+		},
+		conflicts: []wantConflict{
+			{"check", ConflictMinClusters, 1, []string{"Services!K2", "Services!J2", "Services!F2", "Reservations!D2"}},
+			{"filter", ConflictMinClusters, 1, []string{"Services!K2"}},
+		},
+	},
+	{
 		// Pins of 3 + 2 replicas in a 4-cpu cluster (Validate reports it
 		// too): each of the three must give 1.
 		name: "reservations-beyond-supply",
