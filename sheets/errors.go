@@ -90,6 +90,9 @@ func (d *Driver) explain(op string, err error) error {
 	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return fmt.Errorf("sheets: %s: %w: no answer in time: %w", op, ErrUnavailable, err)
+		}
 		return fmt.Errorf("sheets: %s: %w", op, err)
 	}
 	who := "the account"

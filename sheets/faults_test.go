@@ -113,6 +113,8 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "500 on write, not applied", faults: []sheetstest.Fault{{Method: methodWrite, Status: 500}}, landed: true},
 		{name: "applied but 503", faults: []sheetstest.Fault{{Method: methodWrite, Status: 503, Apply: true}}, landed: true},
 		{name: "applied but timed out", faults: []sheetstest.Fault{{Method: methodWrite, Apply: true, Hang: true, Status: 503}}, landed: true},
+		{name: "503, then applied after the check", faults: []sheetstest.Fault{{Method: methodWrite, Status: 503, LateBy: 2}}, landed: true},
+		{name: "timeout forever on read", faults: []sheetstest.Fault{{Method: methodGet, Hang: true, Times: 100}}, want: sheets.ErrUnavailable},
 		{name: "write timed out, not applied", faults: []sheetstest.Fault{{Method: methodWrite, Hang: true, Status: 503}}, landed: true},
 		{name: "applied but 503, check read 503 once", faults: []sheetstest.Fault{
 			{Method: methodWrite, Status: 503, Apply: true}, {Method: methodGet, Status: 503}}, landed: true},

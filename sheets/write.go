@@ -105,6 +105,7 @@ func (ch *change) requests(b *driver.Batch, newID func() int64) []*sheets.Reques
 // write succeeded, if none of it is the write is retried.
 func (d *Driver) write(ctx context.Context, reqs []*sheets.Request, ch *change) error {
 	body := &sheets.BatchUpdateSpreadsheetRequest{Requests: reqs}
+	maybeApplied := false // an earlier attempt failed ambiguously
 	for n := 0; ; n++ {
 		err := d.attempt(ctx, "batchUpdate", n, func(ctx context.Context) error {
 			_, err := d.svc.Spreadsheets.BatchUpdate(d.id, body).Context(ctx).Do()
@@ -115,8 +116,16 @@ func (d *Driver) write(ctx context.Context, reqs []*sheets.Request, ch *change) 
 		}
 		switch classify(ctx, err) {
 		case permanent:
+			// A retry refused (the ids or titles are taken) may be the
+			// earlier attempt having landed after all.
+			if maybeApplied {
+				if landed, lerr := d.landed(ctx, ch); lerr == nil && landed == all {
+					return nil
+				}
+			}
 			return d.explain("write", err)
 		case ambiguous:
+			maybeApplied = true
 			landed, lerr := d.landed(ctx, ch)
 			if lerr != nil {
 				return fmt.Errorf("sheets: write: after %v, checking whether it landed: %w", err, lerr)

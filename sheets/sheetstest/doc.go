@@ -58,7 +58,7 @@
 //   - Per-minute quota buckets (60 per user and 300 per project, read and
 //     write apart, a batch counting once) on an injectable clock; fault
 //     injection (429, 500, 503, "applied but 503", hanging until the
-//     client gives up); a hook run before each call, from which Edit plays
+//     client gives up, applied late: after the client checked); a hook run before each call, from which Edit plays
 //     a human editing the sheet between calls.
 //
 // Where it differs from Google:

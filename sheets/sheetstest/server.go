@@ -49,6 +49,7 @@ type Server struct {
 	rnd     *rand.Rand
 	calls   map[string]int
 	faults  []*Fault
+	late    []*lateApply
 	hook    func(Call)
 	quota   quotaState
 	auth    authState
@@ -190,6 +191,10 @@ type Fault struct {
 	Apply bool
 	// Hang holds the answer until the client gives up (its context ends).
 	Hang bool
+	// LateBy, if positive, applies the call after all, just before the
+	// LateBy-th next API call is handled: a write that failed, was
+	// checked for, and then landed.
+	LateBy int
 	// Times is how many calls the fault hits (default 1).
 	Times int
 }
@@ -204,11 +209,33 @@ func (s *Server) Inject(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
-// ClearFaults drops every queued fault.
+// ClearFaults drops every queued fault and late application.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = nil
+	s.faults, s.late = nil, nil
+}
+
+// lateApply is a faulted call to apply later (Fault.LateBy).
+type lateApply struct {
+	left int
+	fn   func()
+}
+
+// dueLate counts one call down on every late application and returns
+// those now due. s.mu is held.
+func (s *Server) dueLate() []func() {
+	var due []func()
+	kept := s.late[:0]
+	for _, l := range s.late {
+		if l.left--; l.left == 0 {
+			due = append(due, l.fn)
+		} else {
+			kept = append(kept, l)
+		}
+	}
+	s.late = kept
+	return due
 }
 
 // takeFault returns the next fault matching method, if any.
@@ -260,7 +287,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.calls[rt.method]++
 	hook := s.hook
+	due := s.dueLate()
 	s.mu.Unlock()
+	for _, fn := range due {
+		fn()
+	}
 	if hook != nil {
 		hook(Call{Method: rt.method, Spreadsheet: rt.id, Write: rt.write})
 	}
@@ -287,6 +318,15 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, rt *route) *apiE
 	}
 	if f.Apply {
 		rt.handler(s, discard{}, r, rt, c)
+	}
+	if f.LateBy > 0 {
+		body, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.late = append(s.late, &lateApply{left: f.LateBy, fn: func() {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			rt.handler(s, discard{}, r, rt, c)
+		}})
+		s.mu.Unlock()
 	}
 	if f.Hang {
 		select {
