@@ -44,7 +44,8 @@ const (
 	// ReasonDependency: a dependency has no room within its Max RTT of
 	// the clusters that could grow.
 	ReasonDependency = "dependency"
-	// ReasonStopped: the solve stopped before proving its plan optimal.
+	// ReasonStopped: the solve stopped before proving its plan optimal,
+	// or the plan is the greedy preview's.
 	ReasonStopped = "solve-stopped"
 	// ReasonOther: room is left within reach, but using it would break
 	// another requirement.
@@ -498,6 +499,11 @@ func (e *explainer) unused(s *Service, roomy []*Cluster, shortfall float64, w *w
 		found = true
 	}
 	if found {
+		return
+	}
+	if e.report != nil && e.report.Solver == "greedy" {
+		w.add(ReasonStopped, fmt.Sprintf("the greedy preview does not optimise; %s still %s room", clusterNames(roomy, ", "), hasHave(len(roomy))))
+		w.needs = append(w.needs, "planning with the MILP solver")
 		return
 	}
 	if e.report != nil && e.report.Status != StatusOptimal {

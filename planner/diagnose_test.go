@@ -495,3 +495,40 @@ func golden(t *testing.T, name string, r *Report) {
 }
 
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+
+// TestExplainEveryShortfall squeezes generated intents until demand goes
+// unmet and checks that every shortfall gets a reason, what it would
+// take, and its Demand cell first.
+func TestExplainEveryShortfall(t *testing.T) {
+	rows := 0
+	for seed := uint64(1); seed <= 4; seed++ {
+		in, _ := GenerateWitness(GenConfig{Seed: seed, Services: 8, Clusters: 4, Regions: 2, Continents: 1})
+		for i := range in.Clusters {
+			for r := range in.Clusters[i].Supply {
+				in.Clusters[i].Supply[r] *= 0.3
+			}
+		}
+		res, err := Solve(context.Background(), in, Options{TimeLimit: 2 * time.Second, MIPGap: 0.01})
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if res.Plan == nil {
+			continue
+		}
+		r := NewReport(in, res, "run", time.Now())
+		Diagnose(context.Background(), in, res, r, DiagnoseOptions{TimeLimit: 5 * time.Second})
+		for _, u := range r.Unmet {
+			rows++
+			if len(u.Reasons) == 0 || u.Reason == "" || len(u.Cells) == 0 || !strings.HasPrefix(u.Cells[0], TabDemand+"!") {
+				t.Errorf("seed %d: %s/%s short %g: reason %q, cells %q", seed, u.Service, u.Region, u.Shortfall, u.Reason, u.Cells)
+			}
+		}
+		if len(r.CapacityValue) == 0 || len(r.Notes) > 0 {
+			t.Errorf("seed %d: %d capacity rows, notes %q", seed, len(r.CapacityValue), r.Notes)
+		}
+	}
+	t.Logf("%d shortfalls explained", rows)
+	if rows == 0 {
+		t.Error("no shortfall at all: the test checks nothing")
+	}
+}
