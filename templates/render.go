@@ -70,7 +70,9 @@ func tabName(prefix, kind string, when time.Time, maxLen int, layout string) str
 }
 
 // Render turns a run's report into its output tabs: Summary, Plan,
-// Utilization and, when demand went unmet, Unmet. Names follow TabName
+// Utilization and, when demand went unmet, Unmet and Capacity Value; a
+// run whose requirements conflict gets Summary and Conflicts only (see
+// render_diag.go). Names follow TabName
 // within maxLen characters, with one stamp format for all of a run's
 // tabs; suffix, if not empty, is appended to each name (to keep two runs
 // in the same minute apart).
