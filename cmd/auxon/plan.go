@@ -32,6 +32,7 @@ type planOptions struct {
 	dryRun    bool
 	quiet     bool
 	solver    string
+	sheet     sheetFlags
 }
 
 func (o *planOptions) addFlags(fs interface {
@@ -57,6 +58,7 @@ func (o *planOptions) addFlags(fs interface {
 
 const planUsage = `plan [flags] IN.xlsx
        auxon plan [flags] --out-dir DIR A.xlsx B.xlsx ...
+       auxon plan [flags] --sheet SPREADSHEET_ID
 
 Reads the intent tabs, solves, verifies the plan and writes new tabs
 (Summary, Plan, Utilization, Unmet) into a copy of the workbook. On a
@@ -68,10 +70,14 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var o planOptions
 	fs := newFlagSet("plan", planUsage, stderr)
 	o.addFlags(fs)
+	o.sheet.addFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	files := fs.Args()
+	if o.sheet.sheet != "" {
+		return runPlanSheet(ctx, &o, files, stdout, stderr)
+	}
 	switch {
 	case len(files) == 0:
 		return fmt.Errorf("%w: plan needs an input workbook", errUsage)
@@ -98,6 +104,42 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if !o.quiet {
 		printOutcome(stdout, out)
+	}
+	return nil
+}
+
+// runPlanSheet plans a Google Sheet: the new tabs go into the same
+// spreadsheet, in one batchUpdate.
+func runPlanSheet(ctx context.Context, o *planOptions, files []string, stdout, stderr io.Writer) error {
+	if len(files) > 0 || o.outDir != "" || o.output != "" || o.inPlace {
+		return fmt.Errorf("%w: --sheet takes no files, -o, --out-dir or --in-place: the tabs go into the sheet", errUsage)
+	}
+	wb, err := openSheet(ctx, &o.sheet, o.dryRun)
+	if err != nil {
+		return err
+	}
+	defer wb.Close()
+	job := pipeline.Job{Workbook: wb, JSONPath: o.jsonPath, Prefix: o.prefix, DryRun: o.dryRun, Solver: o.solver,
+		Solve: planner.Options{TimeLimit: o.timeLimit, MIPGap: o.mipGap, Threads: o.threads}}
+	if !o.quiet && isTerminal(stderr) {
+		progress := newProgressLine(stderr)
+		job.Solve.Progress = progress.update
+		defer progress.done()
+	}
+	name := "sheet " + o.sheet.sheet
+	out, err := pipeline.Run(ctx, job)
+	if err != nil {
+		if errors.Is(err, pipeline.ErrInvalid) {
+			return withCode(exitInvalid, fmt.Errorf("%s: %w", name, err))
+		}
+		return err
+	}
+	if !o.quiet {
+		output := ""
+		if !o.dryRun {
+			output = name
+		}
+		printOutcome(stdout, &fileOutcome{input: name, output: output, json: o.jsonPath, Outcome: out})
 	}
 	return nil
 }

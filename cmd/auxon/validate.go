@@ -8,10 +8,12 @@ import (
 
 	"github.com/auxon-planner/auxon/planner"
 	"github.com/auxon-planner/auxon/templates"
+	"github.com/auxon-planner/auxon/workbook"
 	"github.com/auxon-planner/auxon/xlsx"
 )
 
 const validateUsage = `validate [--json] IN.xlsx [MORE.xlsx ...]
+       auxon validate [--json] --sheet SPREADSHEET_ID
 
 Reads the intent tabs of each workbook and prints every problem at once,
 each naming its cell ("Services!F7"), sorted by tab and row, with a
@@ -33,17 +35,29 @@ func (o *validateOptions) addFlags(fs interface {
 
 func runValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o validateOptions
+	var sf sheetFlags
 	fs := newFlagSet("validate", validateUsage, stderr)
 	o.addFlags(fs)
+	sf.addFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("%w: validate needs a workbook", errUsage)
+	sources := fs.Args()
+	if sf.sheet != "" {
+		sources = append(sources, "")
+	}
+	if len(sources) == 0 {
+		return fmt.Errorf("%w: validate needs a workbook or --sheet", errUsage)
 	}
 	invalid := 0
-	for _, path := range fs.Args() {
-		rep, err := validateFile(ctx, path)
+	for _, path := range sources {
+		var rep *validateReport
+		var err error
+		if path == "" {
+			rep, err = validateSheet(ctx, &sf)
+		} else {
+			rep, err = validateFile(ctx, path)
+		}
 		if err != nil {
 			return err
 		}
@@ -88,6 +102,22 @@ func validateFile(ctx context.Context, path string) (*validateReport, error) {
 		return nil, err
 	}
 	defer wb.Close()
+	return validateWorkbook(ctx, path, wb)
+}
+
+// validateSheet reads and validates a Google Sheet, with the read-only
+// scope.
+func validateSheet(ctx context.Context, sf *sheetFlags) (*validateReport, error) {
+	wb, err := openSheet(ctx, sf, true)
+	if err != nil {
+		return nil, err
+	}
+	defer wb.Close()
+	return validateWorkbook(ctx, "sheet "+sf.sheet, wb)
+}
+
+// validateWorkbook validates the intent of an open workbook named name.
+func validateWorkbook(ctx context.Context, path string, wb *workbook.Workbook) (*validateReport, error) {
 	_, ps, err := templates.Read(ctx, wb)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
