@@ -19,7 +19,7 @@ type harness struct {
 }
 
 func (h *harness) MakeWorkbook(ctx context.Context, seed []*driver.Sheet) (driver.Workbook, error) {
-	id, err := h.srv.AddSpreadsheet(seedOf(seed))
+	id, err := h.srv.AddSpreadsheet(sheetstest.FromSheets(seed...))
 	if err != nil {
 		return nil, err
 	}
@@ -32,30 +32,6 @@ func (h *harness) Reopen(ctx context.Context, _ driver.Workbook) (driver.Workboo
 }
 
 func (h *harness) Close() { h.srv.Close() }
-
-// seedOf turns driver sheets into a fake spreadsheet.
-func seedOf(seed []*driver.Sheet) sheetstest.Spreadsheet {
-	var sp sheetstest.Spreadsheet
-	for _, s := range seed {
-		sh := sheetstest.Sheet{Title: s.Name, Hidden: s.Hidden}
-		for _, r := range s.Rows {
-			row := make([]any, len(r))
-			for j, c := range r {
-				switch c.Kind {
-				case driver.Number:
-					row[j] = c.Num
-				case driver.String:
-					row[j] = c.Str
-				case driver.Bool:
-					row[j] = c.Bool
-				}
-			}
-			sh.Data = append(sh.Data, row)
-		}
-		sp.Sheets = append(sp.Sheets, sh)
-	}
-	return sp
-}
 
 // newDriver opens a driver on the fake with a retry policy that never
 // sleeps.

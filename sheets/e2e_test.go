@@ -22,9 +22,7 @@ import (
 // exampleSpreadsheet seeds the bundled example, shared with the robot.
 func exampleSpreadsheet(t *testing.T, srv *sheetstest.Server) string {
 	t.Helper()
-	var sheetsSeed []*workbook.Sheet
-	sheetsSeed = append(sheetsSeed, templates.ExampleSheets()...)
-	sp := seedOf(sheetsSeed)
+	sp := sheetstest.FromSheets(templates.ExampleSheets()...)
 	sp.Writers = []string{robot}
 	id, err := srv.AddSpreadsheet(sp)
 	if err != nil {

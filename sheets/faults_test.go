@@ -5,6 +5,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -237,5 +238,34 @@ func TestCellLimit(t *testing.T) {
 	tabs, err := newDriver(t, srv, id, nil).Tabs(context.Background())
 	if err != nil || len(tabs) != 2 {
 		t.Fatalf("tabs after the refused write: %v %v", tabs, err)
+	}
+}
+
+// TestQuotaWaitsOutTheMinute: with one write a minute allowed, a second
+// run's write gets the real 429 and the backoff, on the fake's clock,
+// waits the minute out; no real time passes.
+func TestQuotaWaitsOutTheMinute(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 3, 4, 5, 6, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv := sheetstest.NewServer(&sheetstest.Options{Now: clock, WritesPerUser: 1})
+	defer srv.Close()
+	id := faultSeed(t, srv) // its write spends this minute's quota
+	var waited time.Duration
+	retry := &sheets.Retry{Jitter: func() float64 { return 1 }, Sleep: func(_ context.Context, d time.Duration) error {
+		mu.Lock()
+		defer mu.Unlock()
+		now, waited = now.Add(d), waited+d
+		return nil
+	}}
+	d := newDriver(t, srv, id, &sheets.Options{Retry: retry})
+	if err := runBatch(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	if waited < 30*time.Second || waited > 64*time.Second {
+		t.Errorf("waited %v on the fake clock, want the rest of the minute", waited)
+	}
+	if found, _ := runState(t, srv, id, "Demand"); found != 2 {
+		t.Errorf("found %d run tabs, want 2", found)
 	}
 }

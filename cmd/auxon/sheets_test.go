@@ -46,25 +46,8 @@ func sheetFake(t *testing.T) (*sheetstest.Server, string, string) {
 	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	sp := sheetstest.Spreadsheet{Writers: []string{"robot@auxon-test.iam.gserviceaccount.com", "planner@example.com"}}
-	for _, s := range templates.ExampleSheets() {
-		sh := sheetstest.Sheet{Title: s.Name}
-		for _, r := range s.Rows {
-			row := make([]any, len(r))
-			for j, c := range r {
-				switch c.Kind {
-				case workbook.Number:
-					row[j] = c.Num
-				case workbook.String:
-					row[j] = c.Str
-				case workbook.Bool:
-					row[j] = c.Bool
-				}
-			}
-			sh.Data = append(sh.Data, row)
-		}
-		sp.Sheets = append(sp.Sheets, sh)
-	}
+	sp := sheetstest.FromSheets(templates.ExampleSheets()...)
+	sp.Writers = []string{"robot@auxon-test.iam.gserviceaccount.com", "planner@example.com"}
 	id, err := srv.AddSpreadsheet(sp)
 	if err != nil {
 		t.Fatal(err)

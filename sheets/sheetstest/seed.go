@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"google.golang.org/api/sheets/v4"
+
+	"github.com/auxon-planner/auxon/workbook/driver"
 )
 
 // Spreadsheet seeds a spreadsheet.
@@ -302,4 +304,29 @@ func (e *Editor) InsertRows(title string, at, n int64) error {
 		return fmt.Errorf("sheetstest: %s", ae.message)
 	}
 	return nil
+}
+
+// FromSheets seeds a spreadsheet with workbook sheets (their typed rows
+// and hidden flags; formatting is ignored), e.g. templates.ExampleSheets().
+func FromSheets(ss ...*driver.Sheet) Spreadsheet {
+	var sp Spreadsheet
+	for _, s := range ss {
+		sh := Sheet{Title: s.Name, Hidden: s.Hidden}
+		for _, r := range s.Rows {
+			row := make([]any, len(r))
+			for j, c := range r {
+				switch c.Kind {
+				case driver.Number:
+					row[j] = c.Num
+				case driver.String, driver.Error:
+					row[j] = c.Str
+				case driver.Bool:
+					row[j] = c.Bool
+				}
+			}
+			sh.Data = append(sh.Data, row)
+		}
+		sp.Sheets = append(sp.Sheets, sh)
+	}
+	return sp
 }
