@@ -166,22 +166,25 @@ func shutdown(cfg *scheduler.Config, sched *scheduler.Scheduler, srv *http.Serve
 }
 
 // openSource opens XLSX sources itself; Sheets sources need the Google
-// Sheets driver, which is not wired in yet (see newSheetsOpener).
+// Sheets driver (see newSheetsOpener).
 func openSource(cfg *scheduler.Config, metrics *scheduler.Metrics) scheduler.Opener {
 	sheets := newSheetsOpener(cfg.Credentials, metrics.SheetsCall)
 	return func(ctx context.Context, src scheduler.Source) (*workbook.Workbook, error) {
-		if src.Sheet != "" && sheets != nil {
+		if src.Sheet != "" {
 			return sheets(ctx, src)
 		}
 		return scheduler.OpenXLSX(ctx, src)
 	}
 }
 
-// newSheetsOpener returns the Opener of Sheets sources, or nil while
-// package sheets has no driver: runs of Sheets jobs then fail with
-// scheduler.ErrNoSheetsDriver. The driver should report every API call
-// to onCall (attempt counts from 1; attempts above 1 are retries), which
-// feeds auxon_sheets_api_calls_total and auxon_sheets_api_retries_total.
+// newSheetsOpener returns the Opener of Sheets sources: the credentials
+// file of the config (else the environment, the login cache or ADC, as
+// for auxon plan --sheet). The driver reports every API call to onCall
+// (attempt counts from 1; attempts above 1 are retries), which feeds
+// auxon_sheets_api_calls_total and auxon_sheets_api_retries_total.
 func newSheetsOpener(creds scheduler.Credentials, onCall func(method string, attempt int)) scheduler.Opener {
-	return nil
+	return func(ctx context.Context, src scheduler.Source) (*workbook.Workbook, error) {
+		sf := &sheetFlags{sheet: src.Sheet, credentials: creds.Google}
+		return openSpreadsheet(ctx, spreadsheetID(src.Sheet), sf.resolve(), false, onCall)
+	}
 }
