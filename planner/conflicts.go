@@ -117,7 +117,7 @@ func FindConflicts(ctx context.Context, in *Intent, opts ConflictOptions) (*Conf
 	if limit <= 0 {
 		limit = DefaultConflictTimeLimit
 	}
-	cf, err := newConflictFinder(in, start.Add(limit))
+	cf, err := newConflictFinder(ctx, in, start.Add(limit))
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ type conflictFinder struct {
 	tests    int
 }
 
-func newConflictFinder(in *Intent, deadline time.Time) (*conflictFinder, error) {
+func newConflictFinder(ctx context.Context, in *Intent, deadline time.Time) (*conflictFinder, error) {
 	fm, err := build(in, true)
 	if err != nil {
 		return nil, err
@@ -192,7 +192,7 @@ func newConflictFinder(in *Intent, deadline time.Time) (*conflictFinder, error) 
 	lp := cloneModel(cf.base)
 	lp.Integer = nil
 	cf.tests++
-	if r, err := highs.Solve(context.Background(), lp, cf.options(true)); err == nil && proven(r) {
+	if r, err := highs.Solve(ctx, lp, cf.options(true)); err == nil && proven(r) {
 		cf.lpOnly = true
 	}
 	return cf, nil

@@ -51,7 +51,7 @@ func TestConflictsNeedIntegrality(t *testing.T) {
 	}
 	// The set is irreducible: dropping any one requirement of it leaves
 	// requirements that hold.
-	cf, err := newConflictFinder(in, time.Now().Add(20*time.Second))
+	cf, err := newConflictFinder(context.Background(), in, time.Now().Add(20*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
