@@ -406,13 +406,25 @@ func (e *explainer) exhausted(s *Service, grow []*Cluster, more int, w *why) []*
 			continue
 		}
 		full = append(full, c)
-		if rs := e.res[[2]string{s.Name, c.Name}]; rs != nil && rs.HasMax && e.reps[[2]string{s.Name, c.Name}] >= rs.Max {
+		rs := e.res[[2]string{s.Name, c.Name}]
+		isCapped := rs != nil && rs.HasMax && e.reps[[2]string{s.Name, c.Name}] >= rs.Max
+		if isCapped {
 			capped = append(capped, fmt.Sprintf("%s caps %s at %d replica(s) in %s", e.in.CellOf(TabReservations, rs.Row, "max replicas"), s.Name, rs.Max, c.Name))
 			capCells = append(capCells, cellRef(e.in, TabReservations, rs.Row, "max replicas"))
 		}
+		short := e.room(s, c) >= 1 && !isCapped // room, but less than Min Replicas
+		if short {
+			parts = append(parts, fmt.Sprintf("room in %s (%d replica(s), below Min Replicas %d)", c.Name, e.room(s, c), e.minPresence(s, c)))
+			cells = append(cells, e.svcCell(s, "min replicas"))
+		}
 		for _, r := range sortedKeys(s.Shape) {
 			x := s.Shape[r]
-			if x <= 0 || c.Supply[r]-e.used[[2]string{c.Name, r}] >= x*(1-fitTol) {
+			if x <= 0 || (!short && c.Supply[r]-e.used[[2]string{c.Name, r}] >= x*(1-fitTol)) {
+				continue
+			}
+			if short {
+				p, pc := e.pinsIn(c, r, s)
+				pins, pinCells = append(pins, p...), append(pinCells, pc...)
 				continue
 			}
 			parts = append(parts, fmt.Sprintf("%s in %s (%s of %s used%s)", r, c.Name, num(e.used[[2]string{c.Name, r}]), num(c.Supply[r]), e.users(c, r, s)))
@@ -444,7 +456,7 @@ func (e *explainer) exhausted(s *Service, grow []*Cluster, more int, w *why) []*
 }
 
 // users names the services taking resource r in c, largest first (at
-// most three), " by checkout (P0) 2, ..."; s itself is included.
+// most three): ": checkout P0 2, batch P1 1"; s itself is included.
 func (e *explainer) users(c *Cluster, r string, s *Service) string {
 	type use struct {
 		name string

@@ -203,6 +203,23 @@ var catalogue = []catalogueCase{
 			[]string{"Reservations!C2 pins 3 replica(s) of batch in a (3 cpu)"}}},
 	},
 	{
+		// web fills a (5 replicas, 50 units); batch's pin leaves b room
+		// for 2 replicas, below web's Min Replicas 3: 30 short.
+		name: "room-below-min-replicas",
+		intent: func() *Intent {
+			in := small(cluster("a", "r1", 5, 1), cluster("b", "r1", 5, 1))
+			web, batch := svc("web"), svc("batch")
+			web.MinReplicas, batch.Priority = 3, 1
+			in.Services = []Service{web, batch}
+			in.Demand = []Demand{{Service: "web", Region: "r1", Amount: 80}}
+			in.Reservations = []Reservation{{Service: "batch", Cluster: "b", Min: 3}}
+			return in
+		},
+		unmet: []wantUnmet{{"web", "r1", 30, []string{ReasonExhausted, ReasonReservation},
+			[]string{"Demand!C2", "Clusters!D2", "Services!F2", "Reservations!C2"},
+			[]string{"room in b (2 replica(s), below Min Replicas 3)", "Reservations!C2 pins 3 replica(s) of batch in b"}}},
+	},
+	{
 		// A Max 1 reservation caps web in its only cluster.
 		name: "reservation-max-caps",
 		intent: func() *Intent {
