@@ -64,9 +64,12 @@
 // Where it differs from Google:
 //
 //   - Formulas are not evaluated: a formula cell's value is the one
-//     seeded with Formula, else empty. FORMATTED_VALUE renders numbers
-//     plainly (no number formats, no locale), and dateTimeRenderOption is
-//     ignored (serial numbers are always returned).
+//     seeded with Formula, else empty. FORMATTED_VALUE honours only a
+//     number format's decimals, grouping and percent, with the locale's
+//     separators (comma-decimal for de, fr, es, it, pt, nl and a few
+//     more); dates, currencies and sections are not rendered, and
+//     dateTimeRenderOption is ignored (serial numbers are always
+//     returned).
 //   - Named ranges, filters, banding, pivot tables and
 //     the other batchUpdate requests are not implemented; they fail with
 //     400 "... is not supported by sheetstest".

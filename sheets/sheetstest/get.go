@@ -1,15 +1,14 @@
 package sheetstest
 
 import (
-	"math"
 	"net/http"
-	"strconv"
 )
 
 // span is a bounded zero-based range of one sheet.
 type span struct {
 	sh             *sheet
 	r0, c0, r1, c1 int64
+	locale         string // the spreadsheet's, for formatted values
 }
 
 // getSpreadsheet serves spreadsheets.get.
@@ -75,7 +74,9 @@ func (b *book) toJSON(withData bool, spans []span, dm mask) map[string]any {
 			continue
 		}
 		if len(spans) == 0 {
-			mine = []span{sh.all()}
+			all := sh.all()
+			all.locale = b.locale
+			mine = []span{all}
 		}
 		list = append(list, sh.toJSON(withData, mine, dm))
 	}
@@ -134,7 +135,7 @@ func (sp span) gridData(dm mask) map[string]any {
 		n := 0
 		for c := sp.c0; c < sp.c1; c++ {
 			cl := sp.sh.get(r, c)
-			vals = append(vals, cellJSON(cl))
+			vals = append(vals, cellJSON(cl, sp.locale))
 			if cl != nil {
 				n = len(vals)
 			}
@@ -172,28 +173,27 @@ func dimMeta(m map[int64]map[string]any, from, to, px int64) []any {
 
 // cellJSON renders a stored cell as CellData with effective and formatted
 // values.
-func cellJSON(c cell) map[string]any {
+func cellJSON(c cell, locale string) map[string]any {
 	out := map[string]any{}
 	for k, v := range c {
 		out[k] = v
 	}
 	if ev := effective(c); ev != nil {
 		out["effectiveValue"] = ev
-		out["formattedValue"] = formatted(ev)
+		out["formattedValue"] = formatted(ev, c, locale)
 	}
 	return out
 }
 
-// formatted renders a value plainly, as FORMATTED_VALUE without number
-// formats.
-func formatted(ev map[string]any) string {
+// formatted renders a value as FORMATTED_VALUE: numbers by the cell's
+// number format (decimals, grouping, percent) in the spreadsheet's locale.
+func formatted(ev map[string]any, c cell, locale string) string {
 	switch {
 	case ev["numberValue"] != nil:
 		f, _ := ev["numberValue"].(float64)
-		if f == math.Trunc(f) && math.Abs(f) < 1e15 {
-			return strconv.FormatFloat(f, 'f', -1, 64)
-		}
-		return strconv.FormatFloat(f, 'g', -1, 64)
+		nf, _ := getPath(c, []string{"userEnteredFormat", "numberFormat"}).(map[string]any)
+		pattern, _ := nf["pattern"].(string)
+		return formatNumber(f, pattern, locale)
 	case ev["stringValue"] != nil:
 		s, _ := ev["stringValue"].(string)
 		return s

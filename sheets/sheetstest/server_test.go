@@ -415,3 +415,23 @@ func TestProtectedRanges(t *testing.T) {
 		t.Fatalf("protected ranges: %v %v", ss, err)
 	}
 }
+
+// TestFormattedValuesFollowLocale: FORMATTED_VALUE depends on the locale
+// and the number format, UNFORMATTED_VALUE does not.
+func TestFormattedValuesFollowLocale(t *testing.T) {
+	for _, tc := range []struct{ locale, want string }{{"en_US", "1,234.5"}, {"de_DE", "1.234,5"}} {
+		_, svc, id := newFake(t, nil, sheetstest.Spreadsheet{Locale: tc.locale, Sheets: []sheetstest.Sheet{{Title: "S", Data: [][]any{{1234.5}}}}})
+		_, err := svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{{RepeatCell: &sheets.RepeatCellRequest{
+			Range: &sheets.GridRange{EndRowIndex: 1, EndColumnIndex: 1}, Fields: "userEnteredFormat.numberFormat",
+			Cell: &sheets.CellData{UserEnteredFormat: &sheets.CellFormat{NumberFormat: &sheets.NumberFormat{Type: "NUMBER", Pattern: "#,##0.##"}}}}}}}).Do()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for render, want := range map[string]any{"FORMATTED_VALUE": tc.want, "UNFORMATTED_VALUE": 1234.5} {
+			vr, err := svc.Spreadsheets.Values.Get(id, "S!A1").ValueRenderOption(render).Do()
+			if err != nil || len(vr.Values) != 1 || vr.Values[0][0] != want {
+				t.Errorf("%s %s: %v %v, want %v", tc.locale, render, vr, err, want)
+			}
+		}
+	}
+}

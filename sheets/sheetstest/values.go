@@ -24,7 +24,7 @@ func (b *book) resolve(rs string) (span, *apiError) {
 	if sh == nil {
 		return span{}, badRequest("Unable to parse range: %s", rs)
 	}
-	sp := span{sh: sh, r0: a.r0, c0: a.c0, r1: a.r1, c1: a.c1}
+	sp := span{sh: sh, r0: a.r0, c0: a.c0, r1: a.r1, c1: a.c1, locale: b.locale}
 	if a.r1 < 0 {
 		sp.r1 = sh.rowCount()
 	}
@@ -55,7 +55,7 @@ func (sp span) valueRange(render, major string) map[string]any {
 		var vals []any
 		n := 0
 		for c := sp.c0; c < sp.c1; c++ {
-			v := renderValue(sp.sh.get(r, c), render)
+			v := renderValue(sp.sh.get(r, c), render, sp.locale)
 			vals = append(vals, v)
 			if v != "" {
 				n = len(vals)
@@ -107,7 +107,7 @@ func transpose(rows [][]any) [][]any {
 }
 
 // renderValue renders a cell for a ValueRange; "" is empty.
-func renderValue(c cell, render string) any {
+func renderValue(c cell, render, locale string) any {
 	if render == "FORMULA" {
 		if uv, _ := c["userEnteredValue"].(map[string]any); uv["formulaValue"] != nil {
 			return uv["formulaValue"]
@@ -118,7 +118,7 @@ func renderValue(c cell, render string) any {
 		return ""
 	}
 	if render == "FORMATTED_VALUE" || render == "" || ev["errorValue"] != nil {
-		return formatted(ev)
+		return formatted(ev, c, locale)
 	}
 	for _, k := range []string{"numberValue", "stringValue", "boolValue"} {
 		if v, ok := ev[k]; ok {
