@@ -435,3 +435,56 @@ func TestFormattedValuesFollowLocale(t *testing.T) {
 		}
 	}
 }
+
+func TestAuthChecks(t *testing.T) {
+	s := sheetstest.NewServer(&sheetstest.Options{RequireAuth: true})
+	defer s.Close()
+	id, err := s.AddSpreadsheet(sheetstest.Spreadsheet{Writers: []string{"w@example.com"}, Readers: []string{"r@example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ro, rw = "https://www.googleapis.com/auth/spreadsheets.readonly", "https://www.googleapis.com/auth/spreadsheets"
+	tests := []struct {
+		name, token     string
+		write           bool
+		code            int
+		reason, message string
+	}{
+		{"no token", "", false, 401, "", "Request is missing required authentication credential."},
+		{"bad token", "ya29.nope", false, 401, "", "Request had invalid authentication credentials."},
+		{"reader reads", s.IssueToken("r@example.com", ro), false, 0, "", ""},
+		{"read-only scope writes", s.IssueToken("w@example.com", ro), true, 403, "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "Request had insufficient authentication scopes."},
+		{"reader writes", s.IssueToken("r@example.com", rw), true, 403, "", "The caller does not have permission"},
+		{"stranger reads", s.IssueToken("x@example.com", rw), false, 403, "", "The caller does not have permission"},
+		{"writer writes", s.IssueToken("w@example.com", rw), true, 0, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			svc, err := s.ServiceWithToken(context.Background(), tc.token)
+			if tc.token == "" {
+				svc, err = s.Service(context.Background())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.write {
+				_, err = svc.Spreadsheets.BatchUpdate(id, &sheets.BatchUpdateSpreadsheetRequest{Requests: []*sheets.Request{
+					{AddSheet: &sheets.AddSheetRequest{Properties: &sheets.SheetProperties{Title: tc.name}}}}}).Do()
+			} else {
+				_, err = svc.Spreadsheets.Get(id).Do()
+			}
+			if tc.code == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			ge := apiErr(t, err)
+			var ae *apierror.APIError
+			errors.As(err, &ae)
+			if ge.Code != tc.code || !strings.HasPrefix(ge.Message, tc.message) || tc.reason != "" && ae.Reason() != tc.reason {
+				t.Errorf("got %d %q (reason %q), want %d %q %q", ge.Code, ge.Message, ae.Reason(), tc.code, tc.message, tc.reason)
+			}
+		})
+	}
+}
