@@ -33,7 +33,8 @@ func TestRunExample(t *testing.T) {
 	if v := planner.Verify(out.Intent, out.Result.Plan); v.Err() != nil {
 		t.Fatalf("plan fails verification: %v", v.Err())
 	}
-	want := []string{"auxon Summary 2026-11-25 18.30", "auxon Plan 2026-11-25 18.30", "auxon Utilization 2026-11-25 18.30"}
+	want := []string{"auxon Summary 2026-11-25 18.30", "auxon Plan 2026-11-25 18.30", "auxon Utilization 2026-11-25 18.30",
+		"auxon Capacity Value 2026-11-25 18.30"}
 	if strings.Join(out.Tabs, "|") != strings.Join(want, "|") {
 		t.Errorf("tabs %q, want %q", out.Tabs, want)
 	}

@@ -16,9 +16,8 @@ const (
 
 // diagKinds adjusts a run's tab kinds for its diagnosis: a run without a
 // plan because its requirements conflict writes Summary and Conflicts
-// only; a run that left demand unmet adds Capacity Value, which says
-// where more supply helps most. (plan.json always carries the capacity
-// values.)
+// only; a run with a plan adds Capacity Value, which says where more
+// supply would save most or serve the most unmet demand.
 func diagKinds(r *planner.Report, kinds []string) []string {
 	if r.Status == planner.StatusInfeasible {
 		out := []string{KindSummary}
@@ -27,7 +26,7 @@ func diagKinds(r *planner.Report, kinds []string) []string {
 		}
 		return out
 	}
-	if len(r.Unmet) > 0 && len(r.CapacityValue) > 0 {
+	if len(r.CapacityValue) > 0 {
 		kinds = append(kinds, KindCapacityValue)
 	}
 	return kinds

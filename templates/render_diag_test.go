@@ -82,10 +82,10 @@ func TestRenderDiagnosisTabs(t *testing.T) {
 			},
 		},
 		{
-			name: "met: no Capacity Value tab",
+			name: "met: Capacity Value tab all the same",
 			r: &planner.Report{Status: planner.StatusOptimal, Created: diagWhen,
 				CapacityValue: []planner.CapacityValueRow{{Cluster: "a", Resource: "cpu", CostSaving: 2}}},
-			kinds: []string{templates.KindSummary, templates.KindPlan, templates.KindUtilization},
+			kinds: []string{templates.KindSummary, templates.KindPlan, templates.KindUtilization, templates.KindCapacityValue},
 		},
 		{
 			name: "infeasible: Summary and Conflicts only",

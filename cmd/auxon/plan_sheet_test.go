@@ -30,16 +30,16 @@ func TestPlanSheet(t *testing.T) {
 			auxon = append(auxon, s.Properties.Title)
 		}
 	}
-	if len(auxon) != 3 {
-		t.Errorf("auxon tabs in the sheet: %q, want Summary, Plan and Utilization", auxon)
+	if len(auxon) != 4 {
+		t.Errorf("auxon tabs in the sheet: %q, want Summary, Plan, Utilization and Capacity Value", auxon)
 	}
 	wb, err := openSheet(context.Background(), &sheetFlags{sheet: id, credentials: keyFile}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tagged, err := wb.AuxonTabs(context.Background())
-	if err != nil || len(tagged) != 3 {
-		t.Errorf("tagged tabs %v (%v), want 3", tagged, err)
+	if err != nil || len(tagged) != 4 {
+		t.Errorf("tagged tabs %v (%v), want 4", tagged, err)
 	}
 
 	stdout.Reset()

@@ -57,8 +57,8 @@ func TestPlanWritesOutputAndLeavesInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tabs) != 3 {
-		t.Errorf("auxon tabs %v, want Summary, Plan, Utilization", tabs)
+	if len(tabs) != 4 {
+		t.Errorf("auxon tabs %v, want Summary, Plan, Utilization, Capacity Value", tabs)
 	}
 	// The output still holds the intent, and it plans the same.
 	intent, problems, err := templates.Read(t.Context(), wb)
