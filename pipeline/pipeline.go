@@ -14,6 +14,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/auxon-planner/auxon/planner"
@@ -177,9 +178,10 @@ func freeNames(ctx context.Context, wb *workbook.Workbook, r *planner.Report, pr
 	if err != nil {
 		return nil, err
 	}
+	// Google Sheets titles are unique regardless of case: compare folded.
 	taken := map[string]bool{}
 	for _, t := range infos {
-		taken[t.Name] = true
+		taken[strings.ToLower(t.Name)] = true
 	}
 	for n := 1; ; n++ {
 		suffix := ""
@@ -189,7 +191,7 @@ func freeNames(ctx context.Context, wb *workbook.Workbook, r *planner.Report, pr
 		tabs := templates.Render(r, prefix, suffix, wb.MaxTabName())
 		clash := false
 		for _, t := range tabs {
-			clash = clash || taken[t.Name]
+			clash = clash || taken[strings.ToLower(t.Name)]
 		}
 		if !clash {
 			return tabs, nil
