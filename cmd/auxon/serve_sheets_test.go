@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -82,14 +80,8 @@ jobs:
 // sum adds up every series of a metric family in /metrics.
 func (p *serveProc) sum(family string) float64 {
 	p.t.Helper()
-	resp, err := http.Get(p.url + "/metrics")
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
 	total := 0.0
-	for _, m := range regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(family)+`\{[^}]*\} (\S+)$`).FindAllSubmatch(b, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(family)+`\{[^}]*\} (\S+)$`).FindAllSubmatch(p.metricsText(), -1) {
 		v, _ := strconv.ParseFloat(string(m[1]), 64)
 		total += v
 	}

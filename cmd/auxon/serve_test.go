@@ -134,18 +134,25 @@ func (p *serveProc) trigger(job string) history.Run {
 // metric reads one sample of /metrics, e.g. `auxon_runs_total{job="x",outcome="ok"}`.
 func (p *serveProc) metric(series string) float64 {
 	p.t.Helper()
-	resp, err := http.Get(p.url + "/metrics")
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b := p.metricsText()
 	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(series) + ` (\S+)$`).FindSubmatch(b)
 	if m == nil {
 		p.t.Fatalf("no %s in /metrics", series)
 	}
 	v, _ := strconv.ParseFloat(string(m[1]), 64)
 	return v
+}
+
+// metricsText fetches /metrics.
+func (p *serveProc) metricsText() []byte {
+	p.t.Helper()
+	resp, err := http.Get(p.url + "/metrics")
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return b
 }
 
 // stop sends SIGTERM and waits for a clean exit within bound.
