@@ -148,7 +148,8 @@ func Solve(ctx context.Context, in *Intent, opts Options) (*Result, error) {
 	if engine == nil {
 		engine = HiGHS{}
 	}
-	s := &solver{fm: fm, engine: engine, opts: opts, deadline: start.Add(timeLimit(in, opts)), began: start}
+	limit := timeLimit(in, opts)
+	s := &solver{fm: fm, engine: engine, opts: opts, deadline: start.Add(limit), began: start, limit: limit}
 	if opts.Start != nil {
 		s.start = fm.start(opts.Start)
 	}
@@ -206,25 +207,38 @@ type solver struct {
 	phases   []Phase
 	start    []float64 // the last solution, a MIP start for the next phase
 	began    time.Time
+	limit    time.Duration
 }
+
+// Shares of the time limit the phases get. The full-demand phase gets it
+// all when the start serves all demand; when the start is short it gets
+// fullDemandShare, the rest going to the elastic phases if it finds no
+// plan. Each priority phase gets at most priorityShare, so the final cost
+// phase always keeps at least half of the time.
+const (
+	fullDemandShare = 0.3
+	priorityShare   = 0.1
+)
 
 // run solves phase by phase.
 func (s *solver) run(ctx context.Context) (*Result, error) {
-	if !s.startLeavesDemand() {
-		r, err := s.fullDemand(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if r.HasSolution || ctx.Err() != nil || !proven(r) {
-			return s.result(ctx, r), nil
-		}
+	share := 1.0
+	if s.startLeavesDemand() {
+		share = fullDemandShare
+	}
+	r, err := s.fullDemand(ctx, share)
+	if err != nil {
+		return nil, err
+	}
+	if r.HasSolution || ctx.Err() != nil {
+		return s.result(ctx, r), nil
 	}
 	return s.elastic(ctx)
 }
 
 // startLeavesDemand reports whether the start plan leaves reachable
-// demand unmet: then the full-demand phase would begin without an
-// incumbent, so planning goes straight to the elastic phases.
+// demand unmet: then the full-demand phase begins without an incumbent
+// and may well find none.
 func (s *solver) startLeavesDemand() bool {
 	if s.start == nil {
 		return false
@@ -239,7 +253,7 @@ func (s *solver) startLeavesDemand() bool {
 
 // fullDemand is phase "plan": every demand that can reach a cluster at
 // all is served.
-func (s *solver) fullDemand(ctx context.Context) (*highs.Result, error) {
+func (s *solver) fullDemand(ctx context.Context, share float64) (*highs.Result, error) {
 	m := s.fm.m
 	upper := make([]float64, len(s.fm.unmet))
 	for i, u := range s.fm.unmet {
@@ -255,7 +269,7 @@ func (s *solver) fullDemand(ctx context.Context) (*highs.Result, error) {
 			m.ColUpper[u.col] = upper[i]
 		}
 	}()
-	return s.phase(ctx, "plan", 1)
+	return s.phase(ctx, "plan", share)
 }
 
 // elastic runs one phase per priority level, most important first, each
@@ -265,7 +279,7 @@ func (s *solver) elastic(ctx context.Context) (*Result, error) {
 	cost := append([]float64(nil), m.ColCost...)
 	defer copy(m.ColCost, cost)
 	levels := s.priorities()
-	for i, p := range levels {
+	for _, p := range levels {
 		for j := range m.ColCost {
 			m.ColCost[j] = 0
 		}
@@ -278,7 +292,7 @@ func (s *solver) elastic(ctx context.Context) (*Result, error) {
 				idx, val = append(idx, u.col), append(val, w)
 			}
 		}
-		r, err := s.phase(ctx, fmt.Sprintf("priority %d", p), len(levels)-i+1)
+		r, err := s.phase(ctx, fmt.Sprintf("priority %d", p), math.Min(priorityShare, 0.5/float64(len(levels))))
 		if err != nil {
 			return nil, err
 		}
@@ -330,14 +344,14 @@ func (s *solver) priorities() []int {
 	return ps
 }
 
-// phase runs the engine on the current model with a share of the time
-// left: 1/remaining of it.
-func (s *solver) phase(ctx context.Context, name string, remaining int) (*highs.Result, error) {
+// phase runs the engine on the current model for share of the time limit
+// (at most what is left; a share of 1 takes all that is left).
+func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.Result, error) {
 	left := time.Until(s.deadline)
 	if left <= 0 {
 		left = time.Millisecond
 	}
-	budget := left / time.Duration(max(remaining, 1))
+	budget := min(left, time.Duration(share*float64(s.limit)))
 	end := time.Now().Add(budget)
 	main := budget
 	if s.opts.LNS {
