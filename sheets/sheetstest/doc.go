@@ -71,7 +71,7 @@
 //     dateTimeRenderOption is ignored (serial numbers are always
 //     returned).
 //   - Named ranges, filters, banding, pivot tables and
-//     the other batchUpdate requests are not implemented; they fail with
+//     the other batchUpdate requests are outside the fake; they fail with
 //     400 "... is not supported by sheetstest".
 //   - Developer metadata visibility is stored but not enforced per project.
 //   - Messages the reference does not record verbatim (a duplicate sheet
