@@ -35,7 +35,8 @@ const (
 // TabName is the name of an output tab: "<prefix> <kind> <YYYY-MM-DD HH.MM>"
 // in UTC, at most maxLen characters (no limit if maxLen ≤ 0). When it is
 // too long (Excel allows 31 characters) the year goes first, then the
-// prefix is shortened, then the kind; the tab's tag still records the full
+// kind takes its short form (Capacity Value: Capacity), then the prefix
+// is shortened, then the kind; the tab's tag still records the full
 // kind and run id.
 func TabName(prefix, kind string, when time.Time, maxLen int) string {
 	return tabName(prefix, kind, when, maxLen, fits(prefix, []string{kind}, when, maxLen))
@@ -51,6 +52,10 @@ func fits(prefix string, kinds []string, when time.Time, maxLen int) string {
 	return stampLong
 }
 
+// shortKinds are the names kinds take when the full one does not fit
+// (Excel's 31 characters), before anything is cut.
+var shortKinds = map[string]string{KindCapacityValue: "Capacity"}
+
 func tabName(prefix, kind string, when time.Time, maxLen int, layout string) string {
 	if prefix == "" {
 		prefix = planner.DefaultOutputPrefix
@@ -59,6 +64,9 @@ func tabName(prefix, kind string, when time.Time, maxLen int, layout string) str
 	p, k := []rune(prefix), []rune(kind)
 	if maxLen > 0 {
 		room := maxLen - utf8.RuneCountInString(stamp) - 2 // two spaces
+		if short, ok := shortKinds[kind]; ok && len(p)+len(k) > room {
+			k = []rune(short)
+		}
 		for len(p)+len(k) > room && len(p) > 1 {
 			p = p[:len(p)-1]
 		}

@@ -87,6 +87,7 @@ func TestTabNameFits(t *testing.T) {
 		{"auxon", "Utilization", 31, "auxon Utilization 01-02 03.04"},
 		{"capacity-planning", "Utilization", 31, "capacit Utilization 01-02 03.04"},
 		{"", "Summary", 0, "auxon Summary 2026-01-02 03.04"},
+		{"auxon", "Capacity Value", 31, "auxon Capacity 01-02 03.04"},
 	}
 	for _, tc := range tests {
 		if got := templates.TabName(tc.prefix, tc.kind, when, tc.max); got != tc.want || (tc.max > 0 && len([]rune(got)) > tc.max) {
