@@ -99,6 +99,11 @@ func Run(ctx context.Context, job Job) (*Outcome, error) {
 		if opts.Start == nil {
 			opts.Start = baseline
 		}
+		if opts.Previous == nil {
+			// The last run's plan, a warm start for tonight's replan; a
+			// tab that cannot be read only costs the warm start.
+			opts.Previous, _ = templates.PreviousPlan(ctx, job.Workbook)
+		}
 		res, err = planner.Solve(ctx, in, opts)
 	case SolverGreedy:
 		res, err = greedyResult(in, baseline, greedyTime)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -165,4 +166,47 @@ func TestInterruptKeepsBestPlan(t *testing.T) {
 	if len(out.Tabs) < 3 {
 		t.Errorf("tabs written %q, want the best plan kept", out.Tabs)
 	}
+}
+
+// TestReplanStartsFromLastPlan: a second run on the same workbook reads
+// the first run's Plan tab and hands it to HiGHS, which accepts it as a
+// feasible start at the first run's cost.
+func TestReplanStartsFromLastPlan(t *testing.T) {
+	wb := exampleBook()
+	opts := planner.Options{TimeLimit: 20 * time.Second, MIPGap: 0.02}
+	first, err := Run(context.Background(), Job{Workbook: wb, Solve: opts, Now: func() time.Time { return fixed }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev, err := templates.PreviousPlan(context.Background(), wb)
+	if err != nil || prev == nil {
+		t.Fatalf("previous plan: %v %v", prev, err)
+	}
+	if got, want := len(prev.Replicas), len(first.Result.Plan.Replicas); got != want {
+		t.Errorf("read %d placements back, the plan has %d", got, want)
+	}
+	var starts []string
+	opts.Log = func(s string) {
+		if strings.Contains(s, "MIP start solution is feasible") {
+			starts = append(starts, s)
+		}
+	}
+	second, err := Run(context.Background(), Job{Workbook: wb, Solve: opts, Now: func() time.Time { return fixed.Add(time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(starts) == 0 {
+		t.Fatal("HiGHS got no feasible start from the last plan")
+	}
+	var obj float64
+	if _, err := fmt.Sscanf(starts[0][strings.LastIndex(starts[0], " ")+1:], "%g", &obj); err != nil {
+		t.Fatalf("cannot read %q: %v", starts[0], err)
+	}
+	if obj > first.Report.Cost.Total*(1+1e-6) {
+		t.Errorf("start objective %g, want at most the last plan's cost %g", obj, first.Report.Cost.Total)
+	}
+	if second.Report.Cost.Total > first.Report.Cost.Total*(1+1e-6) {
+		t.Errorf("replan cost %g worse than the last plan's %g", second.Report.Cost.Total, first.Report.Cost.Total)
+	}
+	t.Logf("first solve %.2fs, replan %.2fs (start %s)", first.Report.SolveSeconds, second.Report.SolveSeconds, starts[0])
 }

@@ -55,6 +55,12 @@ type Options struct {
 	// run's): the engine's first incumbent if it is feasible, repaired if
 	// it is not.
 	Start *Plan
+	// Previous is the last run's plan, replica counts only (as read back
+	// from its Plan tab). When it still serves all demand its routes are
+	// completed by an LP and it becomes the start if it is cheaper than
+	// Start: a nightly replan of a barely changed intent then begins at
+	// yesterday's optimum.
+	Previous *Plan
 	// Progress receives the engine's progress, tagged with the phase.
 	Progress func(Progress)
 	// Log receives the engine's log lines.
@@ -269,8 +275,63 @@ func (s *solver) fullDemand(ctx context.Context, share float64) (*highs.Result, 
 			m.ColUpper[u.col] = upper[i]
 		}
 	}()
+	if s.opts.Previous != nil {
+		s.preferPrevious(ctx)
+	}
 	return s.phase(ctx, "plan", share)
 }
+
+// completeShare bounds the LP that completes the previous plan's routes.
+const completeShare = 0.1
+
+// preferPrevious makes the previous plan the start when, its routes
+// completed by an LP with every integer column fixed at its value, it is
+// feasible for the current phase and cheaper than the start at hand.
+func (s *solver) preferPrevious(ctx context.Context) {
+	m := s.fm.m
+	x := s.fm.start(s.opts.Previous)
+	lp := *m
+	lp.Integer = nil
+	lp.ColLower = append([]float64(nil), m.ColLower...)
+	lp.ColUpper = append([]float64(nil), m.ColUpper...)
+	for j, integer := range m.Integer {
+		if integer {
+			v := math.Max(m.ColLower[j], math.Min(m.ColUpper[j], math.Round(x[j])))
+			lp.ColLower[j], lp.ColUpper[j] = v, v
+		}
+	}
+	seed := s.opts.Seed
+	r, err := s.engine.Solve(ctx, &lp, &highs.Options{TimeLimit: time.Duration(completeShare * float64(s.limit)),
+		Threads: s.opts.Threads, RandomSeed: &seed})
+	if err != nil || r.Status != highs.StatusOptimal {
+		return
+	}
+	if s.start == nil || !s.feasible(s.start) || r.Objective < m.Objective(s.start) {
+		s.start = r.X
+	}
+}
+
+// feasible reports whether x satisfies the current model's bounds and
+// rows within startTol (relative for rows).
+func (s *solver) feasible(x []float64) bool {
+	m := s.fm.m
+	for j, v := range x {
+		if v < m.ColLower[j]-startTol || v > m.ColUpper[j]+startTol {
+			return false
+		}
+	}
+	for i, a := range m.Activity(x) {
+		tol := startTol * math.Max(1, math.Abs(a))
+		if a < m.RowLower[i]-tol || a > m.RowUpper[i]+tol {
+			return false
+		}
+	}
+	return true
+}
+
+// startTol is HiGHS's default primal feasibility tolerance, which decides
+// whether it accepts a start.
+const startTol = 1e-7
 
 // elastic runs one phase per priority level, most important first, each
 // minimising that level's unmet demand and fixing it, then a cost phase.
