@@ -9,6 +9,8 @@
 //	2  usage error (unknown command or flag)
 //	3  invalid input: the intent has errors (validate, plan)
 //	4  some files of a batch failed (plan --out-dir)
+//	5  no plan satisfies the intent's hard requirements (plan): the
+//	   Summary and Conflicts tabs say which ones conflict
 package main
 
 import (
@@ -24,11 +26,12 @@ import (
 
 // Exit codes; only main chooses them.
 const (
-	exitOK      = 0
-	exitFailure = 1
-	exitUsage   = 2
-	exitInvalid = 3
-	exitPartial = 4
+	exitOK       = 0
+	exitFailure  = 1
+	exitUsage    = 2
+	exitInvalid  = 3
+	exitPartial  = 4
+	exitConflict = 5
 )
 
 // command is one subcommand: a flag set built per run and a testable run
@@ -77,7 +80,8 @@ func usage(w io.Writer) {
 	for _, c := range cmds {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nexit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 some files of a batch failed")
+	fmt.Fprintln(w, "\nexit codes: 0 ok, 1 failure, 2 usage, 3 invalid input, 4 some files of a batch failed,")
+	fmt.Fprintln(w, "            5 the hard requirements conflict (see the Conflicts tab)")
 	fmt.Fprintln(w, "run 'auxon <command> -h' for a command's flags")
 }
 

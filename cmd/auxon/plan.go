@@ -100,6 +100,12 @@ func runPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if errors.Is(err, pipeline.ErrInvalid) {
 			return withCode(exitInvalid, fmt.Errorf("%s: %w", files[0], err))
 		}
+		if errors.Is(err, planner.ErrInfeasible) && out != nil && out.Report != nil {
+			if !o.quiet {
+				printConflicts(stdout, out)
+			}
+			return withCode(exitConflict, fmt.Errorf("%s: %w", files[0], err))
+		}
 		return err
 	}
 	if !o.quiet {
@@ -177,6 +183,9 @@ func planFile(ctx context.Context, o *planOptions, input, output, jsonPath strin
 		defer progress.done()
 	}
 	out, err := pipeline.Run(ctx, job)
+	if errors.Is(err, planner.ErrInfeasible) && !o.dryRun {
+		return &fileOutcome{input: input, output: output, json: jsonPath, Outcome: out}, err
+	}
 	if err != nil {
 		return &fileOutcome{input: input, Outcome: out}, err
 	}
@@ -308,4 +317,21 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// printConflicts tells which hard requirements conflict, with their
+// cells, and where the tabs went.
+func printConflicts(w io.Writer, f *fileOutcome) {
+	fmt.Fprintf(w, "%s: no plan satisfies the hard requirements\n", f.input)
+	if c := f.Report.Conflicts; c != nil {
+		for _, row := range c.Rows {
+			fmt.Fprintf(w, "  %s: %s [%s]\n", row.Requirement, row.Message, strings.Join(row.Cells, "; "))
+		}
+		if c.Stopped != "" {
+			fmt.Fprintf(w, "  (the search stopped early: %s)\n", c.Stopped)
+		}
+	}
+	if f.output != "" && len(f.Tabs) > 0 {
+		fmt.Fprintf(w, "  wrote %s: %s\n", f.output, strings.Join(f.Tabs, ", "))
+	}
 }
