@@ -281,6 +281,13 @@ func (s *solver) fullDemand(ctx context.Context, share float64) (*highs.Result, 
 	return s.phase(ctx, "plan", share)
 }
 
+// cutPoolLimit caps HiGHS's cut pool (default 10,000). On capacity plans
+// the LP bound is already close and HiGHS's root cut rounds mostly cost
+// time before its heuristics find the plan: with a pool of 100 the
+// example reached a 1% gap in 5.1 s instead of 13.7 s, and of six
+// generated 20×10 intents two solved faster, three alike and one slower.
+const cutPoolLimit = 100
+
 // completeShare bounds the LP that completes the previous plan's routes.
 const completeShare = 0.1
 
@@ -425,6 +432,7 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 		Threads:    s.opts.Threads,
 		RandomSeed: &seed,
 		Log:        s.opts.Log,
+		Extra:      []highs.Option{{Name: "mip_pool_soft_limit", Value: cutPoolLimit}},
 	}
 	if s.opts.Progress != nil {
 		ho.Progress = func(p highs.Progress) { s.opts.Progress(Progress{Phase: name, Progress: p}) }
