@@ -12,75 +12,82 @@ import (
 // Large-neighbourhood search
 //
 // Branch and bound proves bounds well but improves incumbents slowly on
-// consolidation problems. After the engine's first run, a phase with time
-// left and a gap above target runs large-neighbourhood search: keep the
-// incumbent; repeatedly free a neighbourhood — the integer columns (n, y,
-// z) of a few clusters, of one region, or of a few services — fix every
-// other integer column at its incumbent value, and solve that sub-MIP
-// with a short limit, started from the incumbent (feasible by
-// construction). A better plan becomes the incumbent. The neighbourhood
-// grows after a sub-MIP solved to optimality without gain (the area was
-// already optimal) and shrinks after one that ran out of time. Continuous
-// columns (routes, unmet demand) are never fixed: the sub-MIP re-routes
-// freely. The global lower bound is the engine's, from its first run.
+// large plans. After the engine's first run, a phase with time left and a
+// gap above target runs large-neighbourhood search: keep the incumbent;
+// repeatedly free a neighbourhood — a few services with the services they
+// depend on or that depend on them — and re-optimise only that: every
+// column of the other services stays at its incumbent value, so the
+// sub-model holds just the free columns and the rows that touch them, with
+// the fixed part of each row moved into its bounds. The sub-MIP is small,
+// starts from the incumbent (feasible by construction) and runs under a
+// short limit; a better plan becomes the incumbent. The neighbourhood grows
+// after a sub-MIP solved to optimality without gain and shrinks after one
+// that ran out of time. The global lower bound is the engine's, from its
+// first run.
 
 // lnsMainShare is the share of a phase's time the engine gets first, to
 // find an incumbent and a bound, before the search uses the rest.
-const lnsMainShare = 0.6
+const lnsMainShare = 0.4
 
 // lnsSubLimit bounds one sub-MIP; short, so that many neighbourhoods are
 // tried.
-const lnsSubLimit = 3 * time.Second
+const lnsSubLimit = 2 * time.Second
 
 // lnsMinLeft is the least time worth starting another sub-MIP with.
-const lnsMinLeft = 200 * time.Millisecond
+const lnsMinLeft = 100 * time.Millisecond
 
-// neighbourhood kinds, tried in turn.
-const (
-	byClusters = iota
-	byRegion
-	byServices
-	numKinds
-)
+// lnsImprove is the least relative gain that counts as an improvement.
+const lnsImprove = 1e-9
 
 // lns improves r (a solution of the current model) until deadline or ctx
 // ends, and returns the best result.
 func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline time.Time) *highs.Result {
-	fm, m := s.fm, s.fm.m
+	fm := s.fm
+	owners := fm.owners()
 	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x1a5))
-	lower := append([]float64(nil), m.ColLower...)
-	upper := append([]float64(nil), m.ColUpper...)
-	defer func() { copy(m.ColLower, lower); copy(m.ColUpper, upper) }()
-	frac := 0.35 // share of clusters or services freed
+	size := max(1, len(fm.svc)/50) // services chosen at once
 	best := r
-	for iter := 0; ctx.Err() == nil; iter++ {
+	for ctx.Err() == nil {
 		left := time.Until(deadline)
-		if left < lnsMinLeft || gapOf(best) <= mipGap(fm.in, s.opts) {
+		if left < lnsMinLeft || best.Objective <= 0 || relGap(best.Objective, best.DualBound) <= mipGap(fm.in, s.opts) {
+			break // out of time, or nothing left to gain
+		}
+		free := fm.related(rng.Perm(len(fm.svc))[:min(size, len(fm.svc))])
+		sub, cols := fm.restrict(free, owners, best.X)
+		if len(cols) == 0 {
+			continue
+		}
+		start := make([]float64, len(cols))
+		for k, j := range cols {
+			start[k] = best.X[j]
+		}
+		seed := s.opts.Seed
+		res, err := s.engine.Solve(ctx, sub, &highs.Options{TimeLimit: min(left, lnsSubLimit),
+			MIPRelGap: 1e-6, Threads: s.opts.Threads, RandomSeed: &seed, Start: start})
+		if err != nil {
 			break
 		}
-		free := fm.neighbourhood(iter%numKinds, frac, rng)
-		fm.fixOutside(free, best.X, lower, upper)
-		seed := s.opts.Seed
-		sub, err := s.engine.Solve(ctx, m, &highs.Options{
-			TimeLimit: min(left, lnsSubLimit), MIPRelGap: 1e-6, Threads: s.opts.Threads,
-			RandomSeed: &seed, Start: best.X,
-		})
-		copy(m.ColLower, lower)
-		copy(m.ColUpper, upper)
-		if err != nil || sub == nil {
-			break
+		improved := false
+		if res.HasSolution {
+			x := append([]float64(nil), best.X...)
+			for k, j := range cols {
+				x[j] = res.X[k]
+			}
+			obj := fm.m.Objective(x)
+			if obj < best.Objective-lnsImprove*math.Max(1, math.Abs(best.Objective)) && s.feasible(x) {
+				next := *best
+				next.X, next.Objective, next.RowActivity = x, obj, fm.m.Activity(x)
+				next.Gap = relGap(obj, best.DualBound)
+				best, improved = &next, true
+				s.report(name, best, true)
+			}
 		}
 		switch {
-		case sub.HasSolution && sub.Objective < best.Objective-1e-9*math.Max(1, math.Abs(best.Objective)):
-			sub.DualBound, sub.Nodes = best.DualBound, best.Nodes
-			sub.Status = best.Status
-			sub.Gap = relGap(sub.Objective, sub.DualBound)
-			best = sub
-			s.report(name, best, true)
-		case sub.Status == highs.StatusOptimal:
-			frac = math.Min(1, frac*1.5)
+		case improved:
+		case res.Status == highs.StatusOptimal:
+			size = min(len(fm.svc), size*3/2+1)
 		default:
-			frac = math.Max(0.05, frac/1.5)
+			size = max(1, size*2/3)
 		}
 	}
 	return best
@@ -94,8 +101,6 @@ func (s *solver) report(name string, r *highs.Result, improved bool) {
 	s.opts.Progress(Progress{Phase: name, Progress: highs.Progress{
 		Elapsed: time.Since(s.began), Incumbent: r.Objective, Bound: r.DualBound, Gap: r.Gap, Improved: improved}})
 }
-
-func gapOf(r *highs.Result) float64 { return relGap(r.Objective, r.DualBound) }
 
 // relGap is HiGHS's relative gap: (objective − bound) / |objective|.
 func relGap(obj, bound float64) float64 {
@@ -111,69 +116,100 @@ func relGap(obj, bound float64) float64 {
 	return math.Max(0, (obj-bound)/math.Abs(obj))
 }
 
-// neighbourhood picks the (service, cluster) pairs to free: those of a
-// random share frac of the clusters, of the clusters of one region, or of
-// a random share of the services.
-func (fm *formulation) neighbourhood(kind int, frac float64, rng *rand.Rand) map[[2]int]bool {
-	free := map[[2]int]bool{}
-	freeClusters := func(cs map[int]bool) {
-		for i, sv := range fm.svc {
-			for _, c := range sv.cands {
-				if cs[c] {
-					free[[2]int{i, c}] = true
-				}
-			}
+// colOwner says which services a column belongs to: one service, or two
+// for a dependency route (the caller and the dependency); none for a
+// column shared by all (a cluster's open decision z).
+type colOwner struct{ a, b int }
+
+// owners maps every column to its services.
+func (fm *formulation) owners() []colOwner {
+	own := make([]colOwner, fm.m.NumCols())
+	for j := range own {
+		own[j] = colOwner{-1, -1}
+	}
+	set := func(j, s int) { own[j] = colOwner{s, s} }
+	for i, sv := range fm.svc {
+		for _, c := range sv.cands {
+			set(sv.n[c], i)
+			set(sv.y[c], i)
 		}
 	}
-	switch kind {
-	case byClusters:
-		cs := map[int]bool{}
-		for _, c := range rng.Perm(len(fm.cl))[:max(1, int(frac*float64(len(fm.cl))))] {
-			cs[c] = true
+	for _, u := range fm.unmet {
+		set(u.col, u.svc)
+		for _, f := range u.f {
+			set(f.col, u.svc)
 		}
-		freeClusters(cs)
-	case byRegion:
-		region := fm.cl[rng.IntN(len(fm.cl))].Region
-		cs := map[int]bool{}
-		for c, cl := range fm.cl {
-			if cl.Region == region {
-				cs[c] = true
-			}
+	}
+	for _, h := range fm.depVars {
+		own[h.col] = colOwner{h.svc, h.dep}
+	}
+	for _, nk := range fm.nk {
+		set(nk.theta, nk.svc)
+		for _, pi := range nk.pi {
+			set(pi, nk.svc)
 		}
-		freeClusters(cs)
-	case byServices:
-		for _, i := range rng.Perm(len(fm.svc))[:max(1, int(frac*float64(len(fm.svc))))] {
-			for _, c := range fm.svc[i].cands {
-				free[[2]int{i, c}] = true
-			}
+	}
+	for _, d := range fm.moves {
+		set(d.col, d.svc)
+	}
+	return own
+}
+
+// related frees the chosen services and those they share a dependency
+// with.
+func (fm *formulation) related(chosen []int) map[int]bool {
+	picked := map[int]bool{}
+	for _, i := range chosen {
+		picked[i] = true
+	}
+	free := map[int]bool{}
+	for i := range picked {
+		free[i] = true
+	}
+	for _, h := range fm.depVars {
+		if picked[h.svc] || picked[h.dep] {
+			free[h.svc], free[h.dep] = true, true
 		}
 	}
 	return free
 }
 
-// fixOutside fixes n and y of every pair not in free at the incumbent
-// x (within the original bounds), and z of every cluster none of whose
-// pairs is free.
-func (fm *formulation) fixOutside(free map[[2]int]bool, x, lower, upper []float64) {
+// restrict builds the sub-model over the columns of the free services
+// (and the shared columns), every other column fixed at x: each row keeps
+// its free entries, its bounds shifted by the fixed part, and rows without
+// a free entry are dropped. cols maps sub-model columns to model columns.
+func (fm *formulation) restrict(free map[int]bool, own []colOwner, x []float64) (*highs.Model, []int) {
 	m := fm.m
-	fix := func(j int) {
-		v := math.Max(lower[j], math.Min(upper[j], math.Round(x[j])))
-		m.ColLower[j], m.ColUpper[j] = v, v
+	index := make([]int, m.NumCols())
+	var cols []int
+	for j, o := range own {
+		index[j] = -1
+		if o.a < 0 || free[o.a] || free[o.b] {
+			index[j] = len(cols)
+			cols = append(cols, j)
+		}
 	}
-	open := map[int]bool{}
-	for i, sv := range fm.svc {
-		for _, c := range sv.cands {
-			if free[[2]int{i, c}] {
-				open[c] = true
-				continue
+	sub := &highs.Model{Sense: m.Sense}
+	for _, j := range cols {
+		sub.AddCol(m.ColCost[j], m.ColLower[j], m.ColUpper[j], m.Integer != nil && m.Integer[j])
+	}
+	var idx []int
+	var val []float64
+	for i := 0; i < m.NumRows(); i++ {
+		ri, rv := m.Row(i)
+		idx, val = idx[:0], val[:0]
+		fixed := 0.0
+		for k, j := range ri {
+			if index[j] >= 0 {
+				idx, val = append(idx, index[j]), append(val, rv[k])
+			} else {
+				fixed += rv[k] * x[j]
 			}
-			fix(sv.n[c])
-			fix(sv.y[c])
 		}
-	}
-	for c, z := range fm.z {
-		if !open[c] {
-			fix(z)
+		if len(idx) == 0 {
+			continue
 		}
+		sub.AddRow(m.RowLower[i]-fixed, m.RowUpper[i]-fixed, idx, val)
 	}
+	return sub, cols
 }
