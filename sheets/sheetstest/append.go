@@ -22,12 +22,10 @@ func (s *Server) valuesAppend(w http.ResponseWriter, r *http.Request, rt *route,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, e := s.bookFor(rt.id, c, true)
+	work, e := s.draft(rt.id, c)
 	if e != nil {
 		return e
 	}
-	work := b.clone()
-	work.actor = c.email
 	sp, e := work.resolve(rt.rng)
 	if e != nil {
 		return e
@@ -58,8 +56,8 @@ func (s *Server) valuesAppend(w http.ResponseWriter, r *http.Request, rt *route,
 	if e != nil {
 		return e
 	}
-	s.books[b.id] = work
-	out := map[string]any{"spreadsheetId": b.id, "updates": resp}
+	s.books[work.id] = work
+	out := map[string]any{"spreadsheetId": work.id, "updates": resp}
 	if first >= 0 {
 		out["tableRange"] = span{sh: sp.sh, r0: first, c0: sp.c0, r1: last + 1, c1: sp.c1}.a1()
 	}

@@ -41,12 +41,10 @@ func (s *Server) batchUpdate(w http.ResponseWriter, r *http.Request, rt *route, 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, e := s.bookFor(rt.id, c, true)
+	work, e := s.draft(rt.id, c)
 	if e != nil {
 		return e
 	}
-	work := b.clone()
-	work.actor = c.email
 	replies := make([]any, 0, len(req.Requests))
 	for i, rq := range req.Requests {
 		if len(raw.Requests[i]) != 1 {
@@ -67,8 +65,8 @@ func (s *Server) batchUpdate(w http.ResponseWriter, r *http.Request, rt *route, 
 		}
 		replies = append(replies, reply)
 	}
-	s.books[b.id] = work
-	out := map[string]any{"spreadsheetId": b.id, "replies": replies}
+	s.books[work.id] = work
+	out := map[string]any{"spreadsheetId": work.id, "replies": replies}
 	if req.IncludeSpreadsheetInResponse {
 		out["updatedSpreadsheet"] = work.toJSON(req.ResponseIncludeGridData, nil, nil)
 	}

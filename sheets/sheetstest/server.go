@@ -416,6 +416,20 @@ func (s *Server) bookFor(id string, c *caller, write bool) (*book, *apiError) {
 	return b, nil
 }
 
+// draft returns a copy of the spreadsheet the caller may write, with the
+// caller recorded as the actor of the changes. A handler changes the copy
+// and stores it in s.books only when the whole request succeeded, which
+// keeps every request all-or-nothing. s.mu must be held.
+func (s *Server) draft(id string, c *caller) (*book, *apiError) {
+	b, e := s.bookFor(id, c, true)
+	if e != nil {
+		return nil, e
+	}
+	work := b.clone()
+	work.actor = c.email
+	return work, nil
+}
+
 // newID returns a random positive 31-bit id not in use.
 func (s *Server) newID(used func(int64) bool) int64 {
 	for {

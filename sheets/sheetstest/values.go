@@ -191,17 +191,15 @@ func (s *Server) valuesUpdate(w http.ResponseWriter, r *http.Request, rt *route,
 	opt := r.URL.Query().Get("valueInputOption")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, e := s.bookFor(rt.id, c, true)
+	work, e := s.draft(rt.id, c)
 	if e != nil {
 		return e
 	}
-	work := b.clone()
-	work.actor = c.email
 	resp, e := work.writeValues(rt.rng, &vr, opt)
 	if e != nil {
 		return e
 	}
-	s.books[b.id] = work
+	s.books[work.id] = work
 	writeJSON(w, 200, resp)
 	return nil
 }
@@ -213,12 +211,10 @@ func (s *Server) valuesBatchUpdate(w http.ResponseWriter, r *http.Request, rt *r
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, e := s.bookFor(rt.id, c, true)
+	work, e := s.draft(rt.id, c)
 	if e != nil {
 		return e
 	}
-	work := b.clone()
-	work.actor = c.email
 	var resps []any
 	var rows, cells int
 	for i, vr := range req.Data {
@@ -231,8 +227,8 @@ func (s *Server) valuesBatchUpdate(w http.ResponseWriter, r *http.Request, rt *r
 		rows += resp.UpdatedRows
 		cells += resp.UpdatedCells
 	}
-	s.books[b.id] = work
-	writeJSON(w, 200, map[string]any{"spreadsheetId": b.id, "totalUpdatedRows": rows, "totalUpdatedCells": cells,
+	s.books[work.id] = work
+	writeJSON(w, 200, map[string]any{"spreadsheetId": work.id, "totalUpdatedRows": rows, "totalUpdatedCells": cells,
 		"totalUpdatedSheets": len(req.Data), "responses": resps})
 	return nil
 }
@@ -343,12 +339,10 @@ func userEntered(x string) cell {
 func (s *Server) valuesClear(w http.ResponseWriter, r *http.Request, rt *route, c *caller) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, e := s.bookFor(rt.id, c, true)
+	work, e := s.draft(rt.id, c)
 	if e != nil {
 		return e
 	}
-	work := b.clone()
-	work.actor = c.email
 	sp, e := work.resolve(rt.rng)
 	if e != nil {
 		return e
@@ -369,7 +363,7 @@ func (s *Server) valuesClear(w http.ResponseWriter, r *http.Request, rt *route, 
 			}
 		}
 	}
-	s.books[b.id] = work
-	writeJSON(w, 200, map[string]any{"spreadsheetId": b.id, "clearedRange": sp.a1()})
+	s.books[work.id] = work
+	writeJSON(w, 200, map[string]any{"spreadsheetId": work.id, "clearedRange": sp.a1()})
 	return nil
 }
