@@ -230,13 +230,8 @@ func (e *explainer) reach(s *Service, region string, w *why) ([]*Cluster, bool) 
 
 // nearest describes the closest of clusters to region.
 func (e *explainer) nearest(clusters []*Cluster, region string) string {
-	best, bestMS := "", math.Inf(1)
-	for _, c := range clusters {
-		if ms, ok := e.net.RTT(region, c.Region); ok && ms < bestMS {
-			best, bestMS = c.Name, ms
-		}
-	}
-	if best == "" {
+	best, bestMS, ok := e.net.Nearest(region, clusters)
+	if !ok {
 		return ""
 	}
 	return fmt.Sprintf("the nearest is %s at %v ms", best, bestMS)

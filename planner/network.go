@@ -1,5 +1,7 @@
 package planner
 
+import "math"
+
 // RTT returns the round-trip time between two regions in milliseconds, as
 // the formulation and the validator see it: the same region is
 // Settings.IntraRegionRTT (default DefaultIntraRegionRTT); other pairs
@@ -61,6 +63,19 @@ func (n *Network) Within(a, b string, bound float64, has bool) bool {
 	}
 	ms, ok := n.RTT(a, b)
 	return ok && ms <= bound
+}
+
+// Nearest returns the cluster among clusters whose region has the
+// smallest RTT from region, and that RTT; ok is false when no RTT is
+// known to any of them.
+func (n *Network) Nearest(region string, clusters []*Cluster) (name string, ms float64, ok bool) {
+	ms = math.Inf(1)
+	for _, c := range clusters {
+		if rtt, known := n.RTT(region, c.Region); known && rtt < ms {
+			name, ms, ok = c.Name, rtt, true
+		}
+	}
+	return name, ms, ok
 }
 
 // GlobalZone is the one zone of ScopeGlobal.

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 )
@@ -123,13 +122,8 @@ func (v *validator) reachable(s *Service, allowed []*Cluster, region string) []*
 
 // nearest describes the closest allowed cluster to region, for messages.
 func (v *validator) nearest(allowed []*Cluster, region string) string {
-	best, bestMS := "", math.Inf(1)
-	for _, c := range allowed {
-		if ms, ok := v.net.RTT(region, c.Region); ok && ms < bestMS {
-			best, bestMS = c.Name, ms
-		}
-	}
-	if best == "" {
+	best, bestMS, ok := v.net.Nearest(region, allowed)
+	if !ok {
 		return "Latency gives no RTT from " + region + " to any allowed cluster's region"
 	}
 	return fmt.Sprintf("the nearest allowed cluster is %s at %v ms", best, bestMS)

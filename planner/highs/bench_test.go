@@ -49,11 +49,8 @@ func BenchmarkRoundTrip1M(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		in, err := newInstance(nil)
+		in, err := load(m, nil)
 		if err != nil {
-			b.Fatal(err)
-		}
-		if err := in.pass(m); err != nil {
 			b.Fatal(err)
 		}
 		back, err := in.model()

@@ -129,6 +129,19 @@ func newInstance(opts *Options) (*instance, error) {
 	return in, nil
 }
 
+// load creates an instance with opts and hands it m; the caller closes it.
+func load(m *Model, opts *Options) (*instance, error) {
+	in, err := newInstance(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.pass(m); err != nil {
+		in.close()
+		return nil, err
+	}
+	return in, nil
+}
+
 // close destroys the HiGHS instance and frees everything it held.
 func (in *instance) close() {
 	if in.h != nil {

@@ -15,14 +15,11 @@ func WriteModel(m *Model, path string) error {
 	if ext != ".mps" && ext != ".lp" {
 		return fmt.Errorf("highs: write %s: extension must be .mps or .lp", path)
 	}
-	in, err := newInstance(nil)
+	in, err := load(m, nil)
 	if err != nil {
 		return err
 	}
 	defer in.close()
-	if err := in.pass(m); err != nil {
-		return err
-	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".auxon-model-*"+ext)
 	if err != nil {
 		return fmt.Errorf("highs: write %s: %w", path, err)

@@ -67,14 +67,11 @@ func FeasibilityRelaxation(ctx context.Context, m *Model, ro RelaxOptions, opts 
 			return nil, fmt.Errorf("highs: %d column penalties for %d columns", len(p), m.NumCols())
 		}
 	}
-	in, err := newInstance(opts)
+	in, err := load(m, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer in.close()
-	if err := in.pass(m); err != nil {
-		return nil, err
-	}
 	defer in.watch(ctx)()
 	if err := in.feasibilityRelaxation(ro); err != nil {
 		return nil, err

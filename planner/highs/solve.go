@@ -44,14 +44,11 @@ type Result struct {
 // An error means the model or an option was rejected or HiGHS failed to
 // run at all.
 func Solve(ctx context.Context, m *Model, opts *Options) (*Result, error) {
-	in, err := newInstance(opts)
+	in, err := load(m, opts)
 	if err != nil {
 		return nil, err
 	}
 	defer in.close()
-	if err := in.pass(m); err != nil {
-		return nil, err
-	}
 	if opts != nil && opts.Start != nil {
 		if err := in.setStart(opts.Start); err != nil {
 			return nil, err
