@@ -421,7 +421,8 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 		left = time.Millisecond
 	}
 	budget := min(left, time.Duration(share*float64(s.limit)))
-	end := time.Now().Add(budget)
+	began := time.Now()
+	end := began.Add(budget)
 	main := budget
 	if s.opts.LNS {
 		main = time.Duration(float64(budget) * lnsMainShare)
@@ -451,7 +452,7 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 			r.Status = highs.StatusInterrupted
 		}
 	}
-	s.phases = append(s.phases, Phase{Name: name, Status: r.Status.String(), Objective: r.Objective, Bound: r.DualBound, Time: time.Since(end.Add(-budget))})
+	s.phases = append(s.phases, Phase{Name: name, Status: r.Status.String(), Objective: r.Objective, Bound: r.DualBound, Time: time.Since(began)})
 	if r.HasSolution {
 		s.start = r.X
 	}

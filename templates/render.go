@@ -140,10 +140,7 @@ func resourceNames(r *planner.Report) []string {
 
 func planSheet(r *planner.Report) workbook.Sheet {
 	res := resourceNames(r)
-	names := []string{"Service", "Cluster", "Region", "Replicas"}
-	for _, x := range res {
-		names = append(names, x)
-	}
+	names := append([]string{"Service", "Cluster", "Region", "Replicas"}, res...)
 	names = append(names, "Cost", "Load Served", "Current", "Change")
 	rows := [][]workbook.Cell{header(names...)}
 	for _, p := range r.Plan {

@@ -95,16 +95,8 @@ func TestPlanConflictExitCode(t *testing.T) {
 	if !strings.Contains(stdout.String(), "no plan satisfies the hard requirements") || !strings.Contains(stdout.String(), "Reservations!") {
 		t.Errorf("stdout does not name the conflict and its cells:\n%s", stdout.String())
 	}
-	wb, err := xlsx.Open(out, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tabs, err := wb.AuxonTabs(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
 	kinds := map[string]bool{}
-	for _, tab := range tabs {
+	for _, tab := range auxonTabs(t, out) {
 		kinds[tab.Tag.Kind] = true
 	}
 	if !kinds[templates.KindSummary] || !kinds[templates.KindConflicts] || kinds[templates.KindPlan] {

@@ -184,7 +184,6 @@ func openSource(cfg *scheduler.Config, metrics *scheduler.Metrics) scheduler.Ope
 // auxon_sheets_api_calls_total and auxon_sheets_api_retries_total.
 func newSheetsOpener(creds scheduler.Credentials, onCall func(method string, attempt int)) scheduler.Opener {
 	return func(ctx context.Context, src scheduler.Source) (*workbook.Workbook, error) {
-		sf := &sheetFlags{sheet: src.Sheet, credentials: creds.Google}
-		return openSpreadsheet(ctx, spreadsheetID(src.Sheet), sf.resolve(), false, onCall)
+		return openSpreadsheet(ctx, spreadsheetID(src.Sheet), sheetCredentials(creds.Google, ""), false, onCall)
 	}
 }

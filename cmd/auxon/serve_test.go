@@ -23,6 +23,7 @@ import (
 
 	"github.com/auxon-planner/auxon/scheduler/history"
 	"github.com/auxon-planner/auxon/templates"
+	"github.com/auxon-planner/auxon/workbook"
 	"github.com/auxon-planner/auxon/xlsx"
 )
 
@@ -210,6 +211,16 @@ func newIntentDir(t *testing.T) (dir, book string) {
 // auxonTabNames lists the auxon tabs of an XLSX file.
 func auxonTabNames(t *testing.T, path string) []string {
 	t.Helper()
+	var out []string
+	for _, tab := range auxonTabs(t, path) {
+		out = append(out, tab.Name)
+	}
+	return out
+}
+
+// auxonTabs lists the tabs auxon wrote into the workbook at path.
+func auxonTabs(t *testing.T, path string) []workbook.TabInfo {
+	t.Helper()
 	wb, err := xlsx.Open(path, nil)
 	if err != nil {
 		t.Fatalf("%s does not open: %v", path, err)
@@ -219,11 +230,7 @@ func auxonTabNames(t *testing.T, path string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for _, tab := range tabs {
-		out = append(out, tab.Name)
-	}
-	return out
+	return tabs
 }
 
 // noLeftovers fails if a temporary file was left beside the workbook.
