@@ -147,6 +147,22 @@ var ErrVerification = errors.New("plan failed verification")
 // weights touch the numerics. A last phase then minimises cost.
 func Solve(ctx context.Context, in *Intent, opts Options) (*Result, error) {
 	start := time.Now()
+	res, err := solveOne(ctx, in, opts)
+	if err != nil {
+		return res, err
+	}
+	res.SolveTime = time.Since(start)
+	if res.Plan != nil {
+		if v := Verify(in, res.Plan); v.Err() != nil {
+			return res, fmt.Errorf("%w: %v", ErrVerification, v.Err())
+		}
+	}
+	return res, nil
+}
+
+// solveOne solves the intent as one MILP, without verifying the plan.
+func solveOne(ctx context.Context, in *Intent, opts Options) (*Result, error) {
+	start := time.Now()
 	fm, err := build(in, false)
 	if err != nil {
 		return nil, err
@@ -167,11 +183,6 @@ func Solve(ctx context.Context, in *Intent, opts Options) (*Result, error) {
 	res.SolveTime = time.Since(start)
 	res.Solver = engine.Name()
 	res.Model = stats(fm.m)
-	if res.Plan != nil {
-		if v := Verify(in, res.Plan); v.Err() != nil {
-			return res, fmt.Errorf("%w: %v", ErrVerification, v.Err())
-		}
-	}
 	return res, nil
 }
 
