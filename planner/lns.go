@@ -2,8 +2,11 @@ package planner
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"sort"
 	"time"
 
 	"github.com/auxon-planner/auxon/planner/highs"
@@ -12,26 +15,49 @@ import (
 // Large-neighbourhood search
 //
 // Branch and bound proves bounds well but improves incumbents slowly on
-// large plans. After the engine's first run, a phase with time left and a
-// gap above target runs large-neighbourhood search: keep the incumbent;
-// repeatedly free a neighbourhood — a few services with the services they
-// depend on or that depend on them — and re-optimise only that: every
-// column of the other services stays at its incumbent value, so the
-// sub-model holds just the free columns and the rows that touch them, with
-// the fixed part of each row moved into its bounds. The sub-MIP is small,
-// starts from the incumbent (feasible by construction) and runs under a
-// short limit; a better plan becomes the incumbent. The neighbourhood grows
-// after a sub-MIP solved to optimality without gain and shrinks after one
-// that ran out of time. The global lower bound is the engine's, from its
-// first run.
+// large plans, and on big consolidation problems it finds no plan at all
+// in minutes. So a phase that still has time and a gap above target after
+// the engine's run (or, on a model too big for the engine to get
+// anywhere, instead of that run) keeps an incumbent and repeatedly frees a
+// neighbourhood of it and re-optimises only that: every other column stays
+// at its incumbent value, so the sub-model holds just the free columns and
+// the rows that touch them, each row's bounds shifted by its fixed part.
+// The sub-MIP starts from the incumbent (feasible by construction) and runs
+// under a short limit; a better plan becomes the incumbent.
+//
+// A neighbourhood frees some services everywhere (all their columns), and
+// some services on some clusters only (their n, y, f, π and d columns
+// there, dependency routes into those clusters, and the clusters' z).
+// Columns of one service that are not tied to a cluster (u, θ) are free
+// when the service is. The kinds:
+//
+//   - services: a few random services and those they share a dependency
+//     with, everywhere;
+//   - clusters: a few clusters — one picked at random, preferring lightly
+//     used ones (the ones a consolidation can empty), then its region's,
+//     its continent's, then any — and every service running there, on
+//     those clusters; sometimes one unused cluster joins, so that load can
+//     move to a cheaper machine;
+//   - unmet: in a phase that prices unmet demand, one service short of
+//     demand everywhere, plus a few of its clusters and the services
+//     running there (on those clusters), which may make room: this is what
+//     repairs a start that leaves demand unserved.
+//
+// Each kind has a weight that grows when it improves the incumbent and
+// decays when it does not (adaptive LNS); each has a size that grows after
+// a sub-MIP that solved to optimality without gain and shrinks after one
+// that ran out of time. Everything random comes from one generator seeded
+// by Options.Seed, and each sub-MIP stops at optimality or a node limit
+// before its time limit, so a search that ends by its round limit or its
+// gap, not the clock, gives the same plan for the same seed and threads.
 
-// lnsMainShare is the share of a phase's time the engine gets first, to
-// find an incumbent and a bound, before the search uses the rest.
-const lnsMainShare = 0.4
+// lnsSubLimit bounds one sub-MIP's time; short, so that many
+// neighbourhoods are tried.
+const lnsSubLimit = time.Second
 
-// lnsSubLimit bounds one sub-MIP; short, so that many neighbourhoods are
-// tried.
-const lnsSubLimit = 2 * time.Second
+// lnsSubNodes bounds one sub-MIP's branch-and-bound nodes, which (unlike
+// its time) is deterministic.
+const lnsSubNodes = 200
 
 // lnsMinLeft is the least time worth starting another sub-MIP with.
 const lnsMinLeft = 100 * time.Millisecond
@@ -39,31 +65,220 @@ const lnsMinLeft = 100 * time.Millisecond
 // lnsImprove is the least relative gain that counts as an improvement.
 const lnsImprove = 1e-9
 
-// lns improves r (a solution of the current model) until deadline or ctx
-// ends, and returns the best result.
+// lnsMaxCols caps a neighbourhood's free columns: a neighbourhood that
+// would be bigger is cut back before it is solved.
+const lnsMaxCols = 20000
+
+// The neighbourhood kinds.
+const (
+	hoodServices = iota
+	hoodClusters
+	hoodUnmet
+	hoodKinds
+)
+
+var hoodNames = [hoodKinds]string{"services", "clusters", "unmet"}
+
+// colOwner says what a column belongs to: service a (and b for a
+// dependency route: the caller and the dependency; else b == a) and
+// cluster (−1 for a column not tied to one: u, θ). A cluster's z has
+// a = −1.
+type colOwner struct{ a, b, cluster int32 }
+
+// lnsIndex is what the search needs to know about the model, computed
+// once per Solve.
+type lnsIndex struct {
+	own []colOwner
+	// colStart/colRows is the transpose of the row-wise matrix: the rows
+	// of column j are colRows[colStart[j]:colStart[j+1]].
+	colStart, colRows []int32
+	// related lists, per service, the services it shares a dependency
+	// with.
+	related [][]int
+	// near lists, per cluster, the other clusters: its region's, then its
+	// continent's, then the rest.
+	near [][]int
+	// candOf lists, per cluster, the services that may run there.
+	candOf [][]int
+}
+
+// index builds the lnsIndex of fm.
+func (fm *formulation) index() *lnsIndex {
+	m := fm.m
+	ix := &lnsIndex{own: make([]colOwner, m.NumCols()), related: make([][]int, len(fm.svc)),
+		near: make([][]int, len(fm.cl)), candOf: make([][]int, len(fm.cl))}
+	for j := range ix.own {
+		ix.own[j] = colOwner{-1, -1, -1}
+	}
+	set := func(j, s, c int) { ix.own[j] = colOwner{int32(s), int32(s), int32(c)} }
+	for i, sv := range fm.svc {
+		for _, c := range sv.cands {
+			set(sv.n[c], i, c)
+			set(sv.y[c], i, c)
+			ix.candOf[c] = append(ix.candOf[c], i)
+		}
+	}
+	for _, u := range fm.unmet {
+		set(u.col, u.svc, -1)
+		for _, f := range u.f {
+			set(f.col, u.svc, f.cluster)
+		}
+	}
+	for _, h := range fm.depVars {
+		ix.own[h.col] = colOwner{int32(h.svc), int32(h.dep), int32(h.to)}
+		ix.related[h.svc] = append(ix.related[h.svc], h.dep)
+		ix.related[h.dep] = append(ix.related[h.dep], h.svc)
+	}
+	for _, nk := range fm.nk {
+		set(nk.theta, nk.svc, -1)
+		for i, pi := range nk.pi {
+			set(pi, nk.svc, nk.clusters[i])
+		}
+	}
+	for _, d := range fm.moves {
+		set(d.col, d.svc, d.cluster)
+	}
+	for c, z := range fm.z {
+		ix.own[z] = colOwner{-1, -1, int32(c)}
+	}
+	for i := range ix.related {
+		sort.Ints(ix.related[i])
+		ix.related[i] = compactInts(ix.related[i])
+	}
+	for c := range fm.cl {
+		rank := func(o int) int {
+			switch {
+			case fm.cl[o].Region == fm.cl[c].Region:
+				return 0
+			case fm.cl[o].Continent == fm.cl[c].Continent:
+				return 1
+			}
+			return 2
+		}
+		for o := range fm.cl {
+			if o != c {
+				ix.near[c] = append(ix.near[c], o)
+			}
+		}
+		sort.SliceStable(ix.near[c], func(a, b int) bool { return rank(ix.near[c][a]) < rank(ix.near[c][b]) })
+	}
+	// Transpose.
+	ix.colStart = make([]int32, m.NumCols()+1)
+	for _, j := range m.Index {
+		ix.colStart[j+1]++
+	}
+	for j := 0; j < m.NumCols(); j++ {
+		ix.colStart[j+1] += ix.colStart[j]
+	}
+	ix.colRows = make([]int32, len(m.Index))
+	fill := append([]int32(nil), ix.colStart[:m.NumCols()]...)
+	for i := 0; i < m.NumRows(); i++ {
+		for k := m.RowStart[i]; k < m.RowStart[i+1]; k++ {
+			j := m.Index[k]
+			ix.colRows[fill[j]] = int32(i)
+			fill[j]++
+		}
+	}
+	return ix
+}
+
+// compactInts drops repeats from a sorted slice.
+func compactInts(xs []int) []int {
+	out := xs[:0]
+	for i, x := range xs {
+		if i == 0 || x != xs[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// hood is a neighbourhood: services free everywhere (all), services free
+// on the free clusters only (svc), and the free clusters (cl).
+type hood struct {
+	all, svc, cl []bool
+}
+
+func newHood(services, clusters int) *hood {
+	return &hood{all: make([]bool, services), svc: make([]bool, services), cl: make([]bool, clusters)}
+}
+
+// free reports whether column j is free in h.
+func (h *hood) free(o colOwner) bool {
+	if o.a < 0 {
+		return h.cl[o.cluster]
+	}
+	if h.all[o.a] || h.all[o.b] {
+		return true
+	}
+	if !h.svc[o.a] && !h.svc[o.b] {
+		return false
+	}
+	return o.cluster < 0 || h.cl[o.cluster]
+}
+
+// search is the state of one phase's LNS.
+type search struct {
+	s      *solver
+	fm     *formulation
+	ix     *lnsIndex
+	rng    *rand.Rand
+	weight [hoodKinds]float64
+	size   [hoodKinds]int
+	// index maps a model column to its sub-model column (−1: fixed);
+	// rowSeen marks rows already taken. Both are reset after each use.
+	index   []int32
+	rowSeen []bool
+	rounds  int
+}
+
+// lns improves r (a solution of the current model) until deadline, ctx,
+// the gap target or Options.LNSRounds ends it, and returns the best
+// result.
 func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline time.Time) *highs.Result {
 	fm := s.fm
-	owners := fm.owners()
-	rng := rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x1a5))
-	size := max(1, len(fm.svc)/50) // services chosen at once
+	if s.ix == nil {
+		s.ix = fm.index()
+	}
+	se := &search{s: s, fm: fm, ix: s.ix, rng: rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x1a5)),
+		index: make([]int32, fm.m.NumCols()), rowSeen: make([]bool, fm.m.NumRows())}
+	for j := range se.index {
+		se.index[j] = -1
+	}
+	for k := range se.weight {
+		se.weight[k] = 1
+	}
+	se.size = [hoodKinds]int{max(1, len(fm.svc)/50), 4, 3}
 	best := r
+	gap := mipGap(fm.in, s.opts)
 	for ctx.Err() == nil {
 		left := time.Until(deadline)
-		if left < lnsMinLeft || best.Objective <= 0 || relGap(best.Objective, best.DualBound) <= mipGap(fm.in, s.opts) {
-			break // out of time, or nothing left to gain
+		if left < lnsMinLeft || (s.opts.LNSRounds > 0 && s.rounds >= s.opts.LNSRounds) {
+			break
 		}
-		free := fm.related(rng.Perm(len(fm.svc))[:min(size, len(fm.svc))])
-		sub, cols := fm.restrict(free, owners, best.X)
-		if len(cols) == 0 {
+		if best.Objective <= 0 || relGap(best.Objective, best.DualBound) <= gap {
+			break // nothing left to gain
+		}
+		kind := se.pick(best.X)
+		h := se.hood(kind, best.X)
+		if h == nil {
+			se.weight[kind] = 0
 			continue
 		}
+		sub, cols := se.restrict(h, best.X)
+		if len(cols) == 0 {
+			se.learn(kind, false, highs.StatusTimeLimit) // too big: shrink
+			continue
+		}
+		s.rounds++
 		start := make([]float64, len(cols))
 		for k, j := range cols {
 			start[k] = best.X[j]
 		}
 		seed := s.opts.Seed
 		res, err := s.engine.Solve(ctx, sub, &highs.Options{TimeLimit: min(left, lnsSubLimit),
-			MIPRelGap: 1e-6, Threads: s.opts.Threads, RandomSeed: &seed, Start: start})
+			MIPRelGap: 1e-6, Threads: s.opts.Threads, RandomSeed: &seed, Start: start,
+			Extra: []highs.Option{{Name: "mip_max_nodes", Value: lnsSubNodes}, presolveWorkaround}})
 		if err != nil {
 			break
 		}
@@ -73,33 +288,310 @@ func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline
 			for k, j := range cols {
 				x[j] = res.X[k]
 			}
+			fm.tidy(x)
 			obj := fm.m.Objective(x)
 			if obj < best.Objective-lnsImprove*math.Max(1, math.Abs(best.Objective)) && s.feasible(x) {
 				next := *best
-				next.X, next.Objective, next.RowActivity = x, obj, fm.m.Activity(x)
+				next.X, next.Objective, next.RowActivity = x, obj, nil
 				next.Gap = relGap(obj, best.DualBound)
 				best, improved = &next, true
-				s.report(name, best, true)
+				s.improved(name, best)
 			}
 		}
-		switch {
-		case improved:
-		case res.Status == highs.StatusOptimal:
-			size = min(len(fm.svc), size*3/2+1)
-		default:
-			size = max(1, size*2/3)
+		if debugLNS {
+			fmt.Fprintf(os.Stderr, "lns %s size %d cols %d rows %d status %v time %v improved %v obj %.1f\n", hoodNames[kind], se.size[kind], len(cols), sub.NumRows(), res.Status, res.RunTime, improved, best.Objective)
 		}
+		se.learn(kind, improved, res.Status)
 	}
+	best.RowActivity = fm.m.Activity(best.X)
 	return best
 }
 
-// report sends an improvement to the progress callback.
-func (s *solver) report(name string, r *highs.Result, improved bool) {
+// pick chooses a neighbourhood kind by weight.
+func (se *search) pick(x []float64) int {
+	w := se.weight
+	if !se.short(x) {
+		w[hoodUnmet] = 0
+	}
+	total := 0.0
+	for _, v := range w {
+		total += v
+	}
+	if total <= 0 {
+		return hoodClusters
+	}
+	t := se.rng.Float64() * total
+	for k, v := range w {
+		if t < v {
+			return k
+		}
+		t -= v
+	}
+	return hoodClusters
+}
+
+// learn updates the kind's weight and size after a sub-MIP.
+func (se *search) learn(kind int, improved bool, status highs.Status) {
+	switch {
+	case improved:
+		se.weight[kind] = math.Min(se.weight[kind]+1, 10)
+	default:
+		se.weight[kind] = math.Max(se.weight[kind]*0.9, 0.1)
+	}
+	limit := len(se.fm.svc)
+	if kind != hoodServices {
+		limit = len(se.fm.cl)
+	}
+	switch {
+	case improved:
+	case status == highs.StatusOptimal:
+		se.size[kind] = min(limit, se.size[kind]*3/2+1)
+	default:
+		se.size[kind] = max(1, se.size[kind]*2/3)
+	}
+}
+
+// short reports whether x leaves demand unmet that the phase prices.
+func (se *search) short(x []float64) bool {
+	for _, u := range se.fm.unmet {
+		if se.fm.m.ColCost[u.col] > 0 && x[u.col] > zeroTol {
+			return true
+		}
+	}
+	return false
+}
+
+// hood draws a neighbourhood of the kind around x; nil if the kind has
+// none.
+func (se *search) hood(kind int, x []float64) *hood {
+	fm := se.fm
+	h := newHood(len(fm.svc), len(fm.cl))
+	switch kind {
+	case hoodServices:
+		for _, i := range se.rng.Perm(len(fm.svc))[:min(se.size[kind], len(fm.svc))] {
+			h.all[i] = true
+			for _, t := range se.ix.related[i] {
+				h.all[t] = true
+			}
+		}
+	case hoodClusters:
+		if len(fm.cl) == 0 {
+			return nil
+		}
+		se.clusters(h, se.seedCluster(x), se.size[kind], x)
+		if len(fm.z) > 0 && se.rng.IntN(2) == 0 {
+			se.addIdle(h, x)
+		}
+	case hoodUnmet:
+		var short []int
+		for _, u := range fm.unmet {
+			if fm.m.ColCost[u.col] > 0 && x[u.col] > zeroTol {
+				short = append(short, u.svc)
+			}
+		}
+		if len(short) == 0 {
+			return nil
+		}
+		i := short[se.rng.IntN(len(short))]
+		h.all[i] = true
+		cands := fm.svc[i].cands
+		if len(cands) > 0 {
+			se.clusters(h, cands[se.rng.IntN(len(cands))], se.size[kind], x)
+		}
+	}
+	for c := range h.cl {
+		// A closed cluster a freed service may move to must be free to open.
+		if z, ok := fm.z[c]; ok && !h.cl[c] && x[z] < 0.5 {
+			for _, i := range se.ix.candOf[c] {
+				if h.all[i] {
+					h.cl[c] = true
+					break
+				}
+			}
+		}
+	}
+	return h
+}
+
+// seedCluster picks a cluster that runs something, half the time
+// uniformly and half the time preferring the least used (by its most
+// used resource), which are the easiest to empty.
+func (se *search) seedCluster(x []float64) int {
+	fm := se.fm
+	used := se.utilization(x)
+	var open []int
+	for c, u := range used {
+		if u > 0 {
+			open = append(open, c)
+		}
+	}
+	if len(open) == 0 {
+		return se.rng.IntN(len(fm.cl))
+	}
+	if se.rng.IntN(2) == 0 {
+		return open[se.rng.IntN(len(open))]
+	}
+	total := 0.0
+	for _, c := range open {
+		total += 1 / (used[c] + 0.05)
+	}
+	t := se.rng.Float64() * total
+	for _, c := range open {
+		if t -= 1 / (used[c] + 0.05); t < 0 {
+			return c
+		}
+	}
+	return open[len(open)-1]
+}
+
+// utilization is each cluster's largest used share of a resource under x.
+func (se *search) utilization(x []float64) []float64 {
+	fm := se.fm
+	used := make([]float64, len(fm.cl))
+	for c, cl := range fm.cl {
+		for _, r := range fm.res {
+			sup := cl.Supply[r]
+			if sup <= 0 {
+				continue
+			}
+			act := 0.0
+			for _, i := range se.ix.candOf[c] {
+				act += fm.svc[i].s.Shape[r] * x[fm.svc[i].n[c]]
+			}
+			used[c] = math.Max(used[c], act/sup)
+		}
+	}
+	return used
+}
+
+// clusters frees seed and size−1 clusters near it (its region's first,
+// in random order within each rank) and every service running there.
+func (se *search) clusters(h *hood, seed, size int, x []float64) {
+	fm := se.fm
+	pick := []int{seed}
+	near := se.ix.near[seed]
+	for lo := 0; lo < len(near) && len(pick) < size; {
+		hi := lo
+		for hi < len(near) && sameRank(fm, seed, near[lo], near[hi]) {
+			hi++
+		}
+		group := near[lo:hi]
+		for _, k := range se.rng.Perm(len(group)) {
+			if len(pick) >= size {
+				break
+			}
+			pick = append(pick, group[k])
+		}
+		lo = hi
+	}
+	for _, c := range pick {
+		h.cl[c] = true
+		for _, i := range se.ix.candOf[c] {
+			if x[fm.svc[i].n[c]] > 0.5 {
+				h.svc[i] = true
+			}
+		}
+	}
+}
+
+// sameRank reports whether clusters a and b are equally near to c.
+func sameRank(fm *formulation, c, a, b int) bool {
+	rank := func(o int) int {
+		switch {
+		case fm.cl[o].Region == fm.cl[c].Region:
+			return 0
+		case fm.cl[o].Continent == fm.cl[c].Continent:
+			return 1
+		}
+		return 2
+	}
+	return rank(a) == rank(b)
+}
+
+// addIdle frees one unused cluster with a fixed cost, chosen at random,
+// so that load can move to it.
+func (se *search) addIdle(h *hood, x []float64) {
+	var idle []int
+	for c, z := range se.fm.z {
+		if x[z] < 0.5 && !h.cl[c] {
+			idle = append(idle, c)
+		}
+	}
+	if len(idle) == 0 {
+		return
+	}
+	sort.Ints(idle) // map order is random; the draw must not be
+	h.cl[idle[se.rng.IntN(len(idle))]] = true
+}
+
+// restrict builds the sub-model over h's free columns, every other column
+// fixed at x: each row that touches a free column keeps its free entries,
+// its bounds shifted by the fixed part. cols maps sub-model columns to
+// model columns.
+func (se *search) restrict(h *hood, x []float64) (*highs.Model, []int) {
+	m := se.fm.m
+	var cols []int
+	for j, o := range se.ix.own {
+		if h.free(o) {
+			cols = append(cols, j)
+		}
+	}
+	if len(cols) > lnsMaxCols {
+		return nil, nil // too big: the caller shrinks the kind's size
+	}
+	sub := &highs.Model{Sense: m.Sense}
+	var rows []int32
+	for k, j := range cols {
+		se.index[j] = int32(k)
+		sub.AddCol(m.ColCost[j], m.ColLower[j], m.ColUpper[j], m.Integer != nil && m.Integer[j])
+		for _, i := range se.ix.colRows[se.ix.colStart[j]:se.ix.colStart[j+1]] {
+			if !se.rowSeen[i] {
+				se.rowSeen[i] = true
+				rows = append(rows, i)
+			}
+		}
+	}
+	sort.Slice(rows, func(a, b int) bool { return rows[a] < rows[b] })
+	var idx []int
+	var val []float64
+	for _, i := range rows {
+		se.rowSeen[i] = false
+		ri, rv := m.Row(int(i))
+		idx, val = idx[:0], val[:0]
+		fixed := 0.0
+		for k, j := range ri {
+			if p := se.index[j]; p >= 0 {
+				idx, val = append(idx, int(p)), append(val, rv[k])
+			} else {
+				fixed += rv[k] * x[j]
+			}
+		}
+		lo, hi := m.RowLower[i]-fixed, m.RowUpper[i]-fixed
+		if len(idx) == 1 {
+			// A row with one free entry is a bound on that column: most
+			// rows of a cluster's z are, and as bounds they cost nothing.
+			tightenCol(sub, idx[0], val[0], lo, hi)
+			continue
+		}
+		sub.AddRow(lo, hi, idx, val)
+	}
+	for _, j := range cols {
+		se.index[j] = -1
+	}
+	return sub, cols
+}
+
+// improved records a new incumbent's time and reports it.
+func (s *solver) improved(name string, r *highs.Result) {
+	s.lastPlan = time.Since(s.began)
+	if s.firstPlan < 0 {
+		s.firstPlan = s.lastPlan
+	}
 	if s.opts.Progress == nil {
 		return
 	}
 	s.opts.Progress(Progress{Phase: name, Progress: highs.Progress{
-		Elapsed: time.Since(s.began), Incumbent: r.Objective, Bound: r.DualBound, Gap: r.Gap, Improved: improved}})
+		Elapsed: time.Since(s.began), Incumbent: r.Objective, Bound: r.DualBound, Gap: r.Gap, Improved: true}})
 }
 
 // relGap is HiGHS's relative gap: (objective − bound) / |objective|.
@@ -116,100 +608,46 @@ func relGap(obj, bound float64) float64 {
 	return math.Max(0, (obj-bound)/math.Abs(obj))
 }
 
-// colOwner says which services a column belongs to: one service, or two
-// for a dependency route (the caller and the dependency); none for a
-// column shared by all (a cluster's open decision z).
-type colOwner struct{ a, b int }
+var debugLNS = os.Getenv("AUXON_DEBUG_LNS") != ""
 
-// owners maps every column to its services.
-func (fm *formulation) owners() []colOwner {
-	own := make([]colOwner, fm.m.NumCols())
-	for j := range own {
-		own[j] = colOwner{-1, -1}
+// tightenCol intersects column j's bounds with lo ≤ a·x ≤ hi. The
+// bounds are relaxed by the engine's feasibility tolerance before an
+// integer column's are rounded, so round-off never cuts off the fixed
+// value it came from.
+func tightenCol(m *highs.Model, j int, a, lo, hi float64) {
+	if a < 0 {
+		a, lo, hi = -a, -hi, -lo
 	}
-	set := func(j, s int) { own[j] = colOwner{s, s} }
-	for i, sv := range fm.svc {
-		for _, c := range sv.cands {
-			set(sv.n[c], i)
-			set(sv.y[c], i)
-		}
+	l, u := lo/a, hi/a
+	if m.Integer != nil && m.Integer[j] {
+		l, u = math.Ceil(l-startTol), math.Floor(u+startTol)
 	}
-	for _, u := range fm.unmet {
-		set(u.col, u.svc)
-		for _, f := range u.f {
-			set(f.col, u.svc)
-		}
-	}
-	for _, h := range fm.depVars {
-		own[h.col] = colOwner{h.svc, h.dep}
-	}
-	for _, nk := range fm.nk {
-		set(nk.theta, nk.svc)
-		for _, pi := range nk.pi {
-			set(pi, nk.svc)
-		}
-	}
+	m.ColLower[j] = math.Max(m.ColLower[j], l)
+	m.ColUpper[j] = math.Min(m.ColUpper[j], u)
+}
+
+// tidy removes the slack a sub-MIP stopped by its limits may leave in
+// priced columns that only measure others: each churn column d is set to
+// |n − current| and each cluster's z to whether anything runs there.
+// Both are the least values the rows allow, so x stays feasible.
+func (fm *formulation) tidy(x []float64) {
 	for _, d := range fm.moves {
-		set(d.col, d.svc)
+		x[d.col] = math.Abs(x[fm.svc[d.svc].n[d.cluster]] - d.current)
 	}
-	return own
-}
-
-// related frees the chosen services and those they share a dependency
-// with.
-func (fm *formulation) related(chosen []int) map[int]bool {
-	picked := map[int]bool{}
-	for _, i := range chosen {
-		picked[i] = true
+	if len(fm.z) == 0 {
+		return
 	}
-	free := map[int]bool{}
-	for i := range picked {
-		free[i] = true
-	}
-	for _, h := range fm.depVars {
-		if picked[h.svc] || picked[h.dep] {
-			free[h.svc], free[h.dep] = true, true
-		}
-	}
-	return free
-}
-
-// restrict builds the sub-model over the columns of the free services
-// (and the shared columns), every other column fixed at x: each row keeps
-// its free entries, its bounds shifted by the fixed part, and rows without
-// a free entry are dropped. cols maps sub-model columns to model columns.
-func (fm *formulation) restrict(free map[int]bool, own []colOwner, x []float64) (*highs.Model, []int) {
-	m := fm.m
-	index := make([]int, m.NumCols())
-	var cols []int
-	for j, o := range own {
-		index[j] = -1
-		if o.a < 0 || free[o.a] || free[o.b] {
-			index[j] = len(cols)
-			cols = append(cols, j)
-		}
-	}
-	sub := &highs.Model{Sense: m.Sense}
-	for _, j := range cols {
-		sub.AddCol(m.ColCost[j], m.ColLower[j], m.ColUpper[j], m.Integer != nil && m.Integer[j])
-	}
-	var idx []int
-	var val []float64
-	for i := 0; i < m.NumRows(); i++ {
-		ri, rv := m.Row(i)
-		idx, val = idx[:0], val[:0]
-		fixed := 0.0
-		for k, j := range ri {
-			if index[j] >= 0 {
-				idx, val = append(idx, index[j]), append(val, rv[k])
-			} else {
-				fixed += rv[k] * x[j]
+	used := make([]bool, len(fm.cl))
+	for _, sv := range fm.svc {
+		for c, y := range sv.y {
+			if x[y] > 0.5 {
+				used[c] = true
 			}
 		}
-		if len(idx) == 0 {
-			continue
-		}
-		sub.AddRow(m.RowLower[i]-fixed, m.RowUpper[i]-fixed, idx, val)
 	}
-	return sub, cols
+	for c, z := range fm.z {
+		if !used[c] {
+			x[z] = 0
+		}
+	}
 }
