@@ -320,7 +320,12 @@ func splitSolve(ctx context.Context, in *Intent, opts Options,
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			offset := time.Since(began)
 			r, err := one(ctx, part, po)
+			if r != nil && r.Plan != nil {
+				// The part's plan times count from the start of the whole.
+				r.FirstPlan, r.FinalPlan = r.FirstPlan+offset, r.FinalPlan+offset
+			}
 			if err == nil && r == nil {
 				err = errors.New("no result")
 			}
@@ -362,6 +367,7 @@ func mergeResults(results []*Result) *Result {
 		case r.Status == StatusFeasible:
 			feasible = true
 		}
+		res.FirstPlan, res.FinalPlan = max(res.FirstPlan, r.FirstPlan), max(res.FinalPlan, r.FinalPlan)
 		res.Objective += r.Objective
 		res.Bound += r.Bound
 		res.Interrupted = res.Interrupted || r.Interrupted
@@ -391,6 +397,7 @@ func mergeResults(results []*Result) *Result {
 	}
 	if infeasible || noPlan {
 		res.Plan = nil
+		res.FirstPlan, res.FinalPlan = -1, -1
 		res.Gap = math.Inf(1)
 		return res
 	}

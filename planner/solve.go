@@ -146,7 +146,8 @@ var ErrVerification = errors.New("plan failed verification")
 
 // Solve plans the intent: builds the MILP, solves it, extracts the plan
 // and verifies it against the intent. The intent must have passed
-// Validate.
+// Validate. Independent parts of the intent (see Split) are solved apart,
+// in parallel, and their plans joined before the verifier sees them.
 //
 // Demand is elastic and traded strictly by priority. The first phase
 // asks for all demand that can reach a cluster at all; if that is
@@ -157,7 +158,10 @@ var ErrVerification = errors.New("plan failed verification")
 // weights touch the numerics. A last phase then minimises cost.
 func Solve(ctx context.Context, in *Intent, opts Options) (*Result, error) {
 	start := time.Now()
-	res, err := solveOne(ctx, in, opts)
+	res, split, err := splitSolve(ctx, in, opts, solveOne)
+	if !split {
+		res, err = solveOne(ctx, in, opts)
+	}
 	if err != nil {
 		return res, err
 	}
