@@ -670,9 +670,11 @@ func (fm *formulation) row(name string, lower, upper float64, index []int, value
 	return fm.m.AddRow(lower, upper, index, value)
 }
 
-// nm joins a kind and its indices into a name model files accept:
-// "n.web.eu-1"; characters other than letters, digits, '_', '-' and '.'
-// become '_'. It returns "" when the formulation is unnamed.
+// nm joins a kind and its indices into a name both model formats accept,
+// one to one: "n.web.eu~1". Letters, digits and '_' stay; '-' (minus, to
+// the LP format) becomes '~'; any other character c becomes "$<hex c>$",
+// so two different names never meet. It returns "" when the formulation
+// is unnamed.
 func (fm *formulation) nm(kind string, parts ...string) string {
 	if !fm.named {
 		return ""
@@ -682,10 +684,13 @@ func (fm *formulation) nm(kind string, parts ...string) string {
 	for _, p := range parts {
 		b.WriteByte('.')
 		for _, r := range p {
-			if r == '_' || r == '-' || r == '.' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9') {
+			switch {
+			case r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9'):
 				b.WriteRune(r)
-			} else {
-				b.WriteByte('_')
+			case r == '-':
+				b.WriteByte('~') // the LP format reads '-' as minus
+			default:
+				fmt.Fprintf(&b, "$%x$", r)
 			}
 		}
 	}

@@ -310,9 +310,20 @@ func (s *solver) startLeavesDemand() bool {
 // fullDemand is phase "plan": every demand that can reach a cluster at
 // all is served.
 func (s *solver) fullDemand(ctx context.Context, share float64) (*highs.Result, error) {
-	m := s.fm.m
-	upper := make([]float64, len(s.fm.unmet))
-	for i, u := range s.fm.unmet {
+	defer s.fm.serveAll()()
+	if s.opts.Previous != nil {
+		s.preferPrevious(ctx)
+	}
+	return s.phase(ctx, "plan", share)
+}
+
+// serveAll bounds every unmet column to what no cluster can serve: 0 for
+// demand some cluster can reach, all of it for demand none can. It
+// returns the function that lifts the upper bounds again.
+func (fm *formulation) serveAll() (restore func()) {
+	m := fm.m
+	upper := make([]float64, len(fm.unmet))
+	for i, u := range fm.unmet {
 		upper[i] = m.ColUpper[u.col]
 		if len(u.f) > 0 {
 			m.ColUpper[u.col] = 0
@@ -320,15 +331,11 @@ func (s *solver) fullDemand(ctx context.Context, share float64) (*highs.Result, 
 			m.ColLower[u.col] = u.demand // nothing can serve it
 		}
 	}
-	defer func() {
-		for i, u := range s.fm.unmet {
+	return func() {
+		for i, u := range fm.unmet {
 			m.ColUpper[u.col] = upper[i]
 		}
-	}()
-	if s.opts.Previous != nil {
-		s.preferPrevious(ctx)
 	}
-	return s.phase(ctx, "plan", share)
 }
 
 // cutPoolLimit caps HiGHS's cut pool (default 10,000). On capacity plans
@@ -689,10 +696,15 @@ func (fm *formulation) extract(x []float64) *Plan {
 
 // Model builds the MILP of a validated intent with every column and row
 // named, for export to other solvers (highs.WriteModel writes .mps or .lp).
+// It is the model of Solve's first phase: all demand that can reach a
+// cluster is served (its unmet columns are fixed at 0), so its optimum is
+// auxon's plan whenever the intent can be met in full. (Without that
+// bound unmet demand would be free, and the empty plan optimal.)
 func Model(in *Intent) (*highs.Model, error) {
 	fm, err := build(in, true)
 	if err != nil {
 		return nil, err
 	}
+	fm.serveAll()
 	return fm.m, nil
 }
