@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/auxon-planner/auxon/planner/highs"
@@ -53,11 +54,16 @@ import (
 
 // lnsSubLimit bounds one sub-MIP's time; short, so that many
 // neighbourhoods are tried.
-const lnsSubLimit = time.Second
+const lnsSubLimit = 500 * time.Millisecond
 
 // lnsSubNodes bounds one sub-MIP's branch-and-bound nodes, which (unlike
 // its time) is deterministic.
 const lnsSubNodes = 200
+
+// lnsSubSolutions stops a sub-MIP at its third improving solution (the
+// start is the first): proving a neighbourhood optimal costs more than
+// moving on to the next.
+const lnsSubSolutions = 3
 
 // lnsMinLeft is the least time worth starting another sub-MIP with.
 const lnsMinLeft = 100 * time.Millisecond
@@ -251,6 +257,7 @@ func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline
 	se.size = [hoodKinds]int{max(1, len(fm.svc)/50), 4, 3}
 	best := r
 	gap := mipGap(fm.in, s.opts)
+	workers := s.lnsWorkers()
 	for ctx.Err() == nil {
 		left := time.Until(deadline)
 		if left < lnsMinLeft || (s.opts.LNSRounds > 0 && s.rounds >= s.opts.LNSRounds) {
@@ -259,58 +266,140 @@ func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline
 		if best.Objective <= 0 || relGap(best.Objective, best.DualBound) <= gap {
 			break // nothing left to gain
 		}
-		kind := se.pick(best.X)
-		h := se.hood(kind, best.X)
-		if h == nil {
-			se.weight[kind] = 0
+		jobs := se.batch(best.X, workers)
+		if len(jobs) == 0 {
 			continue
 		}
-		sub, cols := se.restrict(h, best.X)
-		if len(cols) == 0 {
-			se.learn(kind, false, highs.StatusTimeLimit) // too big: shrink
-			continue
+		var wg sync.WaitGroup
+		for _, j := range jobs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				seed := s.opts.Seed
+				j.res, j.err = s.engine.Solve(ctx, j.sub, &highs.Options{TimeLimit: min(left, lnsSubLimit),
+					MIPRelGap: 1e-6, Threads: 1, RandomSeed: &seed, Start: j.start,
+					Extra: []highs.Option{{Name: "mip_max_nodes", Value: lnsSubNodes}, {Name: "mip_max_improving_sols", Value: lnsSubSolutions}, presolveWorkaround}})
+			}()
 		}
-		s.rounds++
-		start := make([]float64, len(cols))
-		for k, j := range cols {
-			start[k] = best.X[j]
+		wg.Wait()
+		failed := false
+		for _, j := range jobs {
+			s.rounds++
+			if j.err != nil {
+				failed = true
+				continue
+			}
+			improved := false
+			if j.res.HasSolution {
+				// Apply the job to the incumbent, which an earlier job of
+				// the batch may have changed: the jobs are disjoint, but
+				// the check below decides.
+				x := append([]float64(nil), best.X...)
+				for k, c := range j.cols {
+					x[c] = j.res.X[k]
+				}
+				fm.tidy(x)
+				obj := fm.m.Objective(x)
+				if obj < best.Objective-lnsImprove*math.Max(1, math.Abs(best.Objective)) && s.feasible(x) {
+					next := *best
+					next.X, next.Objective, next.RowActivity = x, obj, nil
+					next.Gap = relGap(obj, best.DualBound)
+					best, improved = &next, true
+					s.improved(name, best)
+				}
+			}
+			if s.opts.Log != nil {
+				s.opts.Log(fmt.Sprintf("lns %s: %s, size %d, %d columns, %d rows, %v in %v, improved %v, incumbent %.6g",
+					name, hoodNames[j.kind], se.size[j.kind], len(j.cols), j.sub.NumRows(), j.res.Status,
+					j.res.RunTime.Round(time.Millisecond), improved, best.Objective))
+			}
+			se.learn(j.kind, improved, j.res.Status)
 		}
-		seed := s.opts.Seed
-		res, err := s.engine.Solve(ctx, sub, &highs.Options{TimeLimit: min(left, lnsSubLimit),
-			MIPRelGap: 1e-6, Threads: s.opts.Threads, RandomSeed: &seed, Start: start,
-			Extra: []highs.Option{{Name: "mip_max_nodes", Value: lnsSubNodes}, presolveWorkaround}})
-		if err != nil {
+		if failed {
 			break
 		}
-		improved := false
-		if res.HasSolution {
-			x := append([]float64(nil), best.X...)
-			for k, j := range cols {
-				x[j] = res.X[k]
-			}
-			fm.tidy(x)
-			obj := fm.m.Objective(x)
-			if obj < best.Objective-lnsImprove*math.Max(1, math.Abs(best.Objective)) && s.feasible(x) {
-				next := *best
-				next.X, next.Objective, next.RowActivity = x, obj, nil
-				next.Gap = relGap(obj, best.DualBound)
-				best, improved = &next, true
-				s.improved(name, best)
-			}
-		}
-		if debugLNS {
-			fmt.Fprintf(os.Stderr, "lns %s size %d cols %d rows %d status %v time %v improved %v obj %.1f\n", hoodNames[kind], se.size[kind], len(cols), sub.NumRows(), res.Status, res.RunTime, improved, best.Objective)
-		}
-		se.learn(kind, improved, res.Status)
 	}
 	best.RowActivity = fm.m.Activity(best.X)
 	return best
 }
 
+// lnsJob is one sub-MIP of a batch.
+type lnsJob struct {
+	kind  int
+	h     *hood
+	sub   *highs.Model
+	cols  []int
+	start []float64
+	res   *highs.Result
+	err   error
+}
+
+// lnsWorkers is how many sub-MIPs run at once: one per core (or per
+// thread allowed), at most lnsMaxWorkers.
+func (s *solver) lnsWorkers() int {
+	n := runtime.GOMAXPROCS(0)
+	if s.opts.Threads > 0 {
+		n = s.opts.Threads
+	}
+	return max(1, min(n, lnsMaxWorkers))
+}
+
+// lnsMaxWorkers caps the sub-MIPs solved at once.
+const lnsMaxWorkers = 4
+
+// batch draws up to n pairwise disjoint neighbourhoods around x (a draw
+// that overlaps an earlier one is dropped) and builds their sub-models.
+func (se *search) batch(x []float64, n int) []*lnsJob {
+	var jobs []*lnsJob
+	for range n {
+		kind := se.pick(x)
+		h := se.hood(kind, x)
+		if h == nil {
+			se.weight[kind] = 0
+			continue
+		}
+		if overlapping(h, jobs) {
+			continue
+		}
+		sub, cols := se.restrict(h, x)
+		if len(cols) == 0 {
+			se.learn(kind, false, highs.StatusTimeLimit) // too big: shrink
+			continue
+		}
+		start := make([]float64, len(cols))
+		for k, j := range cols {
+			start[k] = x[j]
+		}
+		jobs = append(jobs, &lnsJob{kind: kind, h: h, sub: sub, cols: cols, start: start})
+	}
+	return jobs
+}
+
+// overlapping reports whether h shares a service or a cluster with a job's
+// neighbourhood.
+func overlapping(h *hood, jobs []*lnsJob) bool {
+	for _, j := range jobs {
+		for i := range h.all {
+			if (h.all[i] || h.svc[i]) && (j.h.all[i] || j.h.svc[i]) {
+				return true
+			}
+		}
+		for c := range h.cl {
+			if h.cl[c] && j.h.cl[c] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // pick chooses a neighbourhood kind by weight.
 func (se *search) pick(x []float64) int {
 	w := se.weight
-	if !se.short(x) {
+	if se.short(x) {
+		// Serving demand comes first: three draws in four.
+		w[hoodUnmet] = 3 * (w[hoodServices] + w[hoodClusters])
+	} else {
 		w[hoodUnmet] = 0
 	}
 	total := 0.0
@@ -351,6 +440,18 @@ func (se *search) learn(kind int, improved bool, status highs.Status) {
 	}
 }
 
+// shortServices marks the services x leaves short of demand the phase
+// prices.
+func (se *search) shortServices(x []float64) []bool {
+	short := make([]bool, len(se.fm.svc))
+	for _, u := range se.fm.unmet {
+		if se.fm.m.ColCost[u.col] > 0 && x[u.col] > zeroTol {
+			short[u.svc] = true
+		}
+	}
+	return short
+}
+
 // short reports whether x leaves demand unmet that the phase prices.
 func (se *search) short(x []float64) bool {
 	for _, u := range se.fm.unmet {
@@ -378,26 +479,28 @@ func (se *search) hood(kind int, x []float64) *hood {
 		if len(fm.cl) == 0 {
 			return nil
 		}
-		se.clusters(h, se.seedCluster(x), se.size[kind], x)
+		used := se.utilization(x)
+		se.clusters(h, se.seedCluster(used), se.size[kind], x, used)
 		if len(fm.z) > 0 && se.rng.IntN(2) == 0 {
 			se.addIdle(h, x)
 		}
 	case hoodUnmet:
-		var short []int
-		for _, u := range fm.unmet {
-			if fm.m.ColCost[u.col] > 0 && x[u.col] > zeroTol {
-				short = append(short, u.svc)
+		var short []*unmetVar
+		for k := range fm.unmet {
+			if u := &fm.unmet[k]; fm.m.ColCost[u.col] > 0 && x[u.col] > zeroTol && len(u.f) > 0 {
+				short = append(short, u)
 			}
 		}
 		if len(short) == 0 {
 			return nil
 		}
-		i := short[se.rng.IntN(len(short))]
-		h.all[i] = true
-		cands := fm.svc[i].cands
-		if len(cands) > 0 {
-			se.clusters(h, cands[se.rng.IntN(len(cands))], se.size[kind], x)
-		}
+		// One short demand, and clusters that could serve it with the
+		// services running there. (Freeing those services everywhere, to
+		// make room, repaired less on the 500×50 benchmark intent: their
+		// sub-MIPs ran out of time.)
+		u := short[se.rng.IntN(len(short))]
+		h.all[u.svc] = true
+		se.clusters(h, u.f[se.rng.IntN(len(u.f))].cluster, se.size[kind], x, se.utilization(x))
 	}
 	for c := range h.cl {
 		// A closed cluster a freed service may move to must be free to open.
@@ -416,9 +519,8 @@ func (se *search) hood(kind int, x []float64) *hood {
 // seedCluster picks a cluster that runs something, half the time
 // uniformly and half the time preferring the least used (by its most
 // used resource), which are the easiest to empty.
-func (se *search) seedCluster(x []float64) int {
+func (se *search) seedCluster(used []float64) int {
 	fm := se.fm
-	used := se.utilization(x)
 	var open []int
 	for c, u := range used {
 		if u > 0 {
@@ -466,32 +568,60 @@ func (se *search) utilization(x []float64) []float64 {
 
 // clusters frees seed and size−1 clusters near it (its region's first,
 // in random order within each rank) and every service running there.
-func (se *search) clusters(h *hood, seed, size int, x []float64) {
+func (se *search) clusters(h *hood, seed, size int, x []float64, used []float64) {
 	fm := se.fm
 	pick := []int{seed}
 	near := se.ix.near[seed]
+	bySpare := se.rng.IntN(2) == 0
 	for lo := 0; lo < len(near) && len(pick) < size; {
 		hi := lo
 		for hi < len(near) && sameRank(fm, seed, near[lo], near[hi]) {
 			hi++
 		}
-		group := near[lo:hi]
-		for _, k := range se.rng.Perm(len(group)) {
-			if len(pick) >= size {
-				break
+		group := append([]int(nil), near[lo:hi]...)
+		for len(group) > 0 && len(pick) < size {
+			// Uniformly, or (half the neighbourhoods) by spare capacity:
+			// the clusters that can take what the seed holds.
+			k := se.rng.IntN(len(group))
+			if bySpare {
+				k = se.weighted(len(group), func(i int) float64 {
+					if u := used[group[i]]; u > 0 {
+						return 1 - math.Min(u, 1) + 0.02
+					}
+					return 0.05 // idle: opening one is addIdle's move
+				})
 			}
 			pick = append(pick, group[k])
+			group[k] = group[len(group)-1]
+			group = group[:len(group)-1]
 		}
 		lo = hi
 	}
+	short := se.shortServices(x)
 	for _, c := range pick {
 		h.cl[c] = true
 		for _, i := range se.ix.candOf[c] {
-			if x[fm.svc[i].n[c]] > 0.5 {
+			// What runs there, and what the phase wants more of.
+			if x[fm.svc[i].n[c]] > 0.5 || short[i] {
 				h.svc[i] = true
 			}
 		}
 	}
+}
+
+// weighted draws an index below n with probability proportional to w.
+func (se *search) weighted(n int, w func(int) float64) int {
+	total := 0.0
+	for i := range n {
+		total += w(i)
+	}
+	t := se.rng.Float64() * total
+	for i := range n {
+		if t -= w(i); t < 0 {
+			return i
+		}
+	}
+	return n - 1
 }
 
 // sameRank reports whether clusters a and b are equally near to c.
@@ -511,8 +641,9 @@ func sameRank(fm *formulation, c, a, b int) bool {
 // addIdle frees one unused cluster with a fixed cost, chosen at random,
 // so that load can move to it.
 func (se *search) addIdle(h *hood, x []float64) {
+	fm := se.fm
 	var idle []int
-	for c, z := range se.fm.z {
+	for c, z := range fm.z {
 		if x[z] < 0.5 && !h.cl[c] {
 			idle = append(idle, c)
 		}
@@ -521,7 +652,25 @@ func (se *search) addIdle(h *hood, x []float64) {
 		return
 	}
 	sort.Ints(idle) // map order is random; the draw must not be
-	h.cl[idle[se.rng.IntN(len(idle))]] = true
+	// Prefer the clusters whose supply is cheap for its fixed cost: the
+	// share of all supply they hold, per unit of fixed cost.
+	total := map[string]float64{}
+	for _, cl := range fm.cl {
+		for _, r := range fm.res {
+			total[r] += cl.Supply[r]
+		}
+	}
+	value := func(i int) float64 {
+		cl := fm.cl[idle[i]]
+		share := 0.0
+		for _, r := range fm.res {
+			if total[r] > 0 {
+				share += cl.Supply[r] / total[r]
+			}
+		}
+		return share / math.Max(cl.FixedCost, 1e-9)
+	}
+	h.cl[idle[se.weighted(len(idle), value)]] = true
 }
 
 // restrict builds the sub-model over h's free columns, every other column
@@ -607,8 +756,6 @@ func relGap(obj, bound float64) float64 {
 	}
 	return math.Max(0, (obj-bound)/math.Abs(obj))
 }
-
-var debugLNS = os.Getenv("AUXON_DEBUG_LNS") != ""
 
 // tightenCol intersects column j's bounds with lo ≤ a·x ≤ hi. The
 // bounds are relaxed by the engine's feasibility tolerance before an

@@ -249,6 +249,9 @@ func (r *Report) SetBaseline(in *Intent, baseline *Plan) {
 	c := PlanCost(in, baseline)
 	r.Baseline = &c
 	r.Saving = c.Total - r.Cost.Total
+	if math.Abs(r.Saving) <= 1e-9*math.Max(1, math.Abs(c.Total)) {
+		r.Saving = 0 // round-off: sums over maps come in any order
+	}
 }
 
 // Fingerprint is a hash of everything in the intent that can change a

@@ -18,6 +18,8 @@ type Engine interface {
 	// Name names the engine and its version, for reports.
 	Name() string
 	// Solve solves m. When ctx ends it returns the best solution found.
+	// It is called from several goroutines at once (the neighbourhood
+	// search solves disjoint sub-models in parallel).
 	Solve(ctx context.Context, m *highs.Model, opts *highs.Options) (*highs.Result, error)
 }
 
@@ -187,7 +189,7 @@ func solveOne(ctx context.Context, in *Intent, opts Options) (*Result, error) {
 	}
 	limit := timeLimit(in, opts)
 	s := &solver{fm: fm, engine: engine, opts: opts, deadline: start.Add(limit), began: start, limit: limit,
-		firstPlan: -1, lastPlan: -1}
+		firstPlan: -1, lastPlan: -1, planBound: math.Inf(-1)}
 	if opts.Start != nil {
 		s.start = fm.start(opts.Start)
 	}
@@ -252,6 +254,8 @@ type solver struct {
 	// firstPlan and lastPlan are when the first and the latest incumbent
 	// were found (−1: none yet).
 	firstPlan, lastPlan time.Duration
+	// planBound is the full-demand phase's bound (−Inf before it ran).
+	planBound float64
 	// allServed is true once the elastic phases have fixed every level's
 	// unmet demand at zero: the cost phase then serves all reachable
 	// demand, and the cover bound holds for it.
@@ -528,12 +532,21 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 		ph.Engine = true
 	}
 	if s.coverHolds(name) && r.Status != highs.StatusOptimal && ctx.Err() == nil {
-		if b := s.coverBound(ctx); b > r.DualBound || math.IsNaN(r.DualBound) {
+		b := s.coverBound(ctx)
+		if name == "cost" {
+			// The full-demand phase's bound holds too: the cost phase
+			// now asks for the same plans.
+			b = math.Max(b, s.planBound)
+		}
+		if b > r.DualBound || math.IsNaN(r.DualBound) {
 			r.DualBound = b
 			if r.HasSolution {
 				r.Gap = relGap(r.Objective, b)
 			}
 		}
+	}
+	if name == "plan" && !math.IsNaN(r.DualBound) && !math.IsInf(r.DualBound, 1) {
+		s.planBound = r.DualBound
 	}
 	if !s.opts.NoLNS && r.HasSolution && r.Status != highs.StatusOptimal && !proven(r) && ctx.Err() == nil {
 		r = s.lns(ctx, name, r, end)
@@ -574,7 +587,9 @@ func (s *solver) coverHolds(name string) bool {
 // engineRun runs the engine on the whole model for its share of budget.
 func (s *solver) engineRun(ctx context.Context, name string, budget time.Duration) (*highs.Result, error) {
 	main := budget
-	if !s.opts.NoLNS {
+	if !s.opts.NoLNS && s.start != nil && len(s.start) == s.fm.m.NumCols() && s.feasible(s.start) {
+		// The search needs a plan to start from: without a feasible
+		// start the engine keeps the whole phase.
 		switch n := s.fm.m.NumCols(); {
 		case n <= lnsSmall:
 			main = time.Duration(engineShareSmall * float64(budget))
