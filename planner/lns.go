@@ -48,9 +48,11 @@ import (
 // decays when it does not (adaptive LNS); each has a size that grows after
 // a sub-MIP that solved to optimality without gain and shrinks after one
 // that ran out of time. Everything random comes from one generator seeded
-// by Options.Seed, and each sub-MIP stops at optimality or a node limit
-// before its time limit, so a search that ends by its round limit or its
-// gap, not the clock, gives the same plan for the same seed and threads.
+// by Options.Seed. With Options.LNSRounds set, each sub-MIP stops by work
+// alone (optimality, a node limit, a number of improving solutions), not
+// by a time limit, and a batch's results are applied in the order drawn,
+// so a search that ends by its round limit or its gap, not the phase's
+// clock, gives the same plan for the same seed and threads.
 
 // lnsSubLimit bounds one sub-MIP's time; short, so that many
 // neighbourhoods are tried.
@@ -106,6 +108,10 @@ type lnsIndex struct {
 	near [][]int
 	// candOf lists, per cluster, the services that may run there.
 	candOf [][]int
+	// supply[c][r] is cluster c's supply of resource fm.res[r]; uses[c][r]
+	// the replica columns that take it, with the amount per replica.
+	supply [][]float64
+	uses   [][][]term
 }
 
 // index builds the lnsIndex of fm.
@@ -146,6 +152,18 @@ func (fm *formulation) index() *lnsIndex {
 	}
 	for c, z := range fm.z {
 		ix.own[z] = colOwner{-1, -1, int32(c)}
+	}
+	ix.supply, ix.uses = make([][]float64, len(fm.cl)), make([][][]term, len(fm.cl))
+	for c, cl := range fm.cl {
+		ix.supply[c], ix.uses[c] = make([]float64, len(fm.res)), make([][]term, len(fm.res))
+		for r, name := range fm.res {
+			ix.supply[c][r] = cl.Supply[name]
+			for _, i := range ix.candOf[c] {
+				if a := fm.svc[i].s.Shape[name]; a > 0 {
+					ix.uses[c][r] = append(ix.uses[c][r], term{col: fm.svc[i].n[c], val: a})
+				}
+			}
+		}
 	}
 	for i := range ix.related {
 		sort.Ints(ix.related[i])
@@ -235,7 +253,9 @@ type search struct {
 	// rowSeen marks rows already taken. Both are reset after each use.
 	index   []int32
 	rowSeen []bool
-	rounds  int
+	// used caches utilization for the incumbent usedX.
+	used  []float64
+	usedX []float64
 }
 
 // lns improves r (a solution of the current model) until deadline, ctx,
@@ -266,6 +286,12 @@ func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline
 		if best.Objective <= 0 || relGap(best.Objective, best.DualBound) <= gap {
 			break // nothing left to gain
 		}
+		// With a round limit the sub-MIPs are bounded by work alone
+		// (nodes, solutions), which is deterministic, not by the clock.
+		subLimit := left
+		if s.opts.LNSRounds == 0 {
+			subLimit = min(left, lnsSubLimit)
+		}
 		jobs := se.batch(best.X, workers)
 		if len(jobs) == 0 {
 			continue
@@ -276,7 +302,7 @@ func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline
 			go func() {
 				defer wg.Done()
 				seed := s.opts.Seed
-				j.res, j.err = s.engine.Solve(ctx, j.sub, &highs.Options{TimeLimit: min(left, lnsSubLimit),
+				j.res, j.err = s.engine.Solve(ctx, j.sub, &highs.Options{TimeLimit: subLimit,
 					MIPRelGap: 1e-6, Threads: 1, RandomSeed: &seed, Start: j.start,
 					Extra: []highs.Option{{Name: "mip_max_nodes", Value: lnsSubNodes}, {Name: "mip_max_improving_sols", Value: lnsSubSolutions}, presolveWorkaround}})
 			}()
@@ -546,24 +572,31 @@ func (se *search) seedCluster(used []float64) int {
 	return open[len(open)-1]
 }
 
-// utilization is each cluster's largest used share of a resource under x.
+// utilization is each cluster's largest used share of a resource under
+// x, computed once per incumbent.
 func (se *search) utilization(x []float64) []float64 {
-	fm := se.fm
-	used := make([]float64, len(fm.cl))
-	for c, cl := range fm.cl {
-		for _, r := range fm.res {
-			sup := cl.Supply[r]
+	if se.usedX != nil && &se.usedX[0] == &x[0] {
+		return se.used
+	}
+	fm, ix := se.fm, se.ix
+	if se.used == nil {
+		se.used = make([]float64, len(fm.cl))
+	}
+	for c := range fm.cl {
+		se.used[c] = 0
+		for r, sup := range ix.supply[c] {
 			if sup <= 0 {
 				continue
 			}
 			act := 0.0
-			for _, i := range se.ix.candOf[c] {
-				act += fm.svc[i].s.Shape[r] * x[fm.svc[i].n[c]]
+			for _, t := range ix.uses[c][r] {
+				act += t.val * x[t.col]
 			}
-			used[c] = math.Max(used[c], act/sup)
+			se.used[c] = math.Max(se.used[c], act/sup)
 		}
 	}
-	return used
+	se.usedX = x
+	return se.used
 }
 
 // clusters frees seed and size−1 clusters near it (its region's first,

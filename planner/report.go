@@ -27,12 +27,17 @@ type Report struct {
 	Baseline *Cost   `json:"greedy_cost,omitempty"`
 	Saving   float64 `json:"saving,omitempty"`
 	// Objective, LowerBound and Gap are the solver's; null when unknown.
-	Objective    *float64   `json:"objective"`
-	LowerBound   *float64   `json:"lower_bound"`
-	Gap          *float64   `json:"gap"`
-	SolveSeconds float64    `json:"solve_seconds"`
-	Model        ModelStats `json:"model"`
-	Phases       []Phase    `json:"phases"`
+	Objective    *float64 `json:"objective"`
+	LowerBound   *float64 `json:"lower_bound"`
+	Gap          *float64 `json:"gap"`
+	SolveSeconds float64  `json:"solve_seconds"`
+	// FirstPlanSeconds and FinalPlanSeconds are when the first plan and
+	// the plan reported were found, counted from the start of planning;
+	// null without a plan.
+	FirstPlanSeconds *float64   `json:"first_plan_seconds"`
+	FinalPlanSeconds *float64   `json:"final_plan_seconds"`
+	Model            ModelStats `json:"model"`
+	Phases           []Phase    `json:"phases"`
 
 	Plan        []PlanRow        `json:"plan"`
 	Utilization []UtilizationRow `json:"utilization"`
@@ -112,6 +117,7 @@ func NewReport(in *Intent, res *Result, runID string, created time.Time) *Report
 	if res.Plan == nil {
 		return r
 	}
+	r.FirstPlanSeconds, r.FinalPlanSeconds = finite(res.FirstPlan.Seconds()), finite(res.FinalPlan.Seconds())
 	r.Cost = PlanCost(in, res.Plan)
 	r.Plan = planRows(in, res.Plan)
 	r.Utilization = utilizationRows(in, res.Plan)

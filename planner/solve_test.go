@@ -353,6 +353,9 @@ func TestSeededRandomIntents(t *testing.T) {
 		if w := PlanCost(in, witness).Total; cost > w+1e-6*math.Max(1, w) {
 			t.Errorf("seed %d: cost %g worse than the start's %g", seed, cost, w)
 		}
+		if res.FirstPlan != 0 || res.FinalPlan < 0 || res.FinalPlan > res.SolveTime {
+			t.Errorf("seed %d: first plan at %v (the start is one), final at %v, solve %v", seed, res.FirstPlan, res.FinalPlan, res.SolveTime)
+		}
 	}
 }
 

@@ -189,6 +189,15 @@ func unmetSheet(r *planner.Report) workbook.Sheet {
 	return workbook.Sheet{Rows: rows, Format: f}
 }
 
+// roundPtr rounds *x (nil stays nil).
+func roundPtr(x *float64, decimals int) *float64 {
+	if x == nil {
+		return nil
+	}
+	v := round(*x, decimals)
+	return &v
+}
+
 // round rounds x to the given decimals, for figures people read.
 func round(x float64, decimals int) float64 {
 	p := math.Pow(10, float64(decimals))
@@ -226,6 +235,8 @@ func summarySheet(r *planner.Report) workbook.Sheet {
 		add("MIP gap (%)", workbook.Str("n/a"))
 	}
 	add("Solve time (s)", workbook.Num(round(r.SolveSeconds, 2)))
+	add("Time to first plan (s)", opt(roundPtr(r.FirstPlanSeconds, 2)))
+	add("Time to final plan (s)", opt(roundPtr(r.FinalPlanSeconds, 2)))
 	add("Solver", workbook.Str(r.Solver))
 	add("Model rows", workbook.Num(float64(r.Model.Rows)))
 	add("Model columns", workbook.Num(float64(r.Model.Cols)))
@@ -234,7 +245,11 @@ func summarySheet(r *planner.Report) workbook.Sheet {
 	add("Run id", workbook.Str(r.RunID))
 	add("Created (UTC)", workbook.Str(r.Created.UTC().Format(time.RFC3339)))
 	for _, p := range r.Phases {
-		add("Phase "+p.Name, workbook.Str(fmt.Sprintf("%s, objective %.6g, bound %.6g, %.2fs", p.Status, p.Objective, p.Bound, p.Time.Seconds())))
+		text := fmt.Sprintf("%s, objective %.6g, bound %.6g, %.2fs", p.Status, p.Objective, p.Bound, p.Time.Seconds())
+		if p.Rounds > 0 {
+			text += fmt.Sprintf(", %d neighbourhoods searched", p.Rounds)
+		}
+		add("Phase "+p.Name, workbook.Str(text))
 	}
 	f := tableFormat(28, 40)
 	f.NumberFormats[1] = "#,##0.####"

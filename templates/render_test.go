@@ -16,7 +16,7 @@ import (
 // smallReport is a hand-made report: two services, two clusters, one
 // shortfall.
 func smallReport() *planner.Report {
-	gap, bound, obj := 0.0123, 98.5, 100.0
+	gap, bound, obj, first, final := 0.0123, 98.5, 100.0, 0.0345, 1.2049
 	return &planner.Report{
 		RunID: "run-7", Created: time.Date(2026, 11, 25, 7, 5, 0, 0, time.UTC), Fingerprint: "abc",
 		Status: planner.StatusFeasible, Solver: "HiGHS 1.10.0",
@@ -24,7 +24,9 @@ func smallReport() *planner.Report {
 		Baseline:  &planner.Cost{Resource: 120, Total: 120},
 		Saving:    20,
 		Objective: &obj, LowerBound: &bound, Gap: &gap, SolveSeconds: 1.234,
-		Model: planner.ModelStats{Rows: 10, Cols: 20, Nonzeros: 30},
+		FirstPlanSeconds: &first, FinalPlanSeconds: &final,
+		Model:  planner.ModelStats{Rows: 10, Cols: 20, Nonzeros: 30},
+		Phases: []planner.Phase{{Name: "plan", Status: "time limit", Objective: 100, Bound: 98.5, Time: 1234 * time.Millisecond, Engine: true, Rounds: 7}},
 		Plan: []planner.PlanRow{
 			{Service: "api", Cluster: "eu-1", Region: "eu", Replicas: 3, Resources: map[string]float64{"cpu": 6, "ram": 12}, Cost: 60, LoadServed: 29.5, Current: 2, Change: 1},
 			{Service: "web", Cluster: "us-1", Region: "us", Replicas: 0, Resources: map[string]float64{}, Current: 4, Change: -4},

@@ -28,6 +28,7 @@ type planOptions struct {
 	timeLimit time.Duration
 	mipGap    float64
 	threads   int
+	seed      int
 	prefix    string
 	dryRun    bool
 	quiet     bool
@@ -50,6 +51,7 @@ func (o *planOptions) addFlags(fs interface {
 	fs.DurationVar(&o.timeLimit, "time-limit", 0, "solver time limit (default: the Settings tab, else 60s)")
 	fs.Float64Var(&o.mipGap, "mip-gap", 0, "relative MIP gap to stop at (default: the Settings tab, else 0.0001)")
 	fs.IntVar(&o.threads, "threads", 0, "solver threads (default: HiGHS's choice)")
+	fs.IntVar(&o.seed, "seed", 0, "random seed of the solver and its neighbourhood search; with the same seed and threads, a solve that ends by its gap gives the same plan")
 	fs.StringVar(&o.prefix, "prefix", "", "output tab prefix (default: the Settings tab, else \"auxon\")")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "solve and report, write no workbook")
 	fs.BoolVar(&o.quiet, "q", false, "print nothing but errors")
@@ -126,7 +128,7 @@ func runPlanSheet(ctx context.Context, o *planOptions, files []string, stdout, s
 	}
 	defer wb.Close()
 	job := pipeline.Job{Workbook: wb, JSONPath: o.jsonPath, Prefix: o.prefix, DryRun: o.dryRun, Solver: o.solver,
-		Solve: planner.Options{TimeLimit: o.timeLimit, MIPGap: o.mipGap, Threads: o.threads}}
+		Solve: planner.Options{TimeLimit: o.timeLimit, MIPGap: o.mipGap, Threads: o.threads, Seed: o.seed}}
 	if !o.quiet && isTerminal(stderr) {
 		progress := newProgressLine(stderr)
 		job.Solve.Progress = progress.update
@@ -177,7 +179,7 @@ func planFile(ctx context.Context, o *planOptions, input, output, jsonPath strin
 	}
 	defer wb.Close()
 	job := pipeline.Job{Workbook: wb, JSONPath: jsonPath, Prefix: o.prefix, DryRun: o.dryRun, Solver: o.solver,
-		Solve: planner.Options{TimeLimit: o.timeLimit, MIPGap: o.mipGap, Threads: o.threads}}
+		Solve: planner.Options{TimeLimit: o.timeLimit, MIPGap: o.mipGap, Threads: o.threads, Seed: o.seed}}
 	if progress != nil {
 		job.Solve.Progress = progress.update
 		defer progress.done()

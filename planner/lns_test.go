@@ -1,0 +1,96 @@
+package planner
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+	"time"
+)
+
+// searchFrom runs the neighbourhood search on the full-demand model of in,
+// from plan p, with the given seed, for rounds sub-MIPs (0: until limit),
+// and returns its best solution and objective and the objective it
+// started from.
+func searchFrom(t *testing.T, in *Intent, p *Plan, seed, rounds int, limit time.Duration) (x []float64, obj, start float64) {
+	t.Helper()
+	fm, err := build(in, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fm.serveAll()()
+	s := &solver{fm: fm, engine: HiGHS{}, opts: Options{Seed: seed, LNSRounds: rounds}, began: time.Now(),
+		limit: time.Minute, firstPlan: -1, lastPlan: -1}
+	s.start = fm.start(p)
+	if !s.feasible(s.start) {
+		t.Fatal("the start is not feasible for the full-demand model")
+	}
+	r := s.startResult()
+	best := s.lns(context.Background(), "plan", r, time.Now().Add(limit))
+	if rounds > 0 && s.rounds != rounds {
+		t.Errorf("%d rounds, want %d", s.rounds, rounds)
+	}
+	if !s.feasible(best.X) {
+		t.Error("the search's plan is not feasible")
+	}
+	if v := Verify(in, fm.extract(best.X)); v.Err() != nil {
+		t.Errorf("the search's plan fails the verifier: %v", v.Err())
+	}
+	return best.X, best.Objective, r.Objective
+}
+
+// TestSearchDeterministic runs the search twice with one seed and a round
+// limit: the same plan, bit for bit, and cheaper than the start (the
+// witness plan leaves room: its supply is 1.5–3 times what it uses).
+func TestSearchDeterministic(t *testing.T) {
+	in, witness := GenerateWitness(GenConfig{Seed: 5, Services: 15, Clusters: 6})
+	x1, obj1, start := searchFrom(t, in, witness, 11, 6, time.Minute)
+	x2, obj2, _ := searchFrom(t, in, witness, 11, 6, time.Minute)
+	if !slices.Equal(x1, x2) || obj1 != obj2 {
+		t.Errorf("same seed, different plans: %.6f and %.6f", obj1, obj2)
+	}
+	if !(obj1 < start*(1-1e-6)) {
+		t.Errorf("search from %.2f ended at %.2f: no improvement", start, obj1)
+	}
+	t.Logf("start %.2f, after 6 rounds %.2f (%.2f%% less)", start, obj1, 100*(start-obj1)/math.Abs(start))
+}
+
+// TestSearchConsolidates runs the search on a consolidation intent from a
+// first-fit plan (machines in tab order, cost ignored): the search must
+// find a cheaper set of machines.
+func TestSearchConsolidates(t *testing.T) {
+	in := GenerateConsolidation(ConsolidationConfig{Seed: 2, Machines: 24})
+	p := &Plan{}
+	left := make([]map[string]float64, len(in.Clusters))
+	for i, c := range in.Clusters {
+		left[i] = map[string]float64{}
+		for r, v := range c.Supply {
+			left[i][r] = v
+		}
+	}
+	for _, s := range in.Services {
+		for i, c := range in.Clusters {
+			fits := true
+			for r, v := range s.Shape {
+				fits = fits && v <= left[i][r]+1e-9
+			}
+			if !fits {
+				continue
+			}
+			for r, v := range s.Shape {
+				left[i][r] -= v
+			}
+			p.Replicas = append(p.Replicas, Assignment{Service: s.Name, Cluster: c.Name, Replicas: 1})
+			p.Routes = append(p.Routes, Route{Service: s.Name, Region: "dc1", Cluster: c.Name, Amount: 1})
+			break
+		}
+	}
+	if v := Verify(in, p); v.Err() != nil {
+		t.Fatalf("the first-fit start fails the verifier: %v", v.Err())
+	}
+	_, obj, start := searchFrom(t, in, p, 1, 0, 3*time.Second)
+	if !(obj < start) {
+		t.Errorf("search from %.0f ended at %.0f", start, obj)
+	}
+	t.Logf("first fit %.0f, after 3 s of search %.0f", start, obj)
+}
