@@ -24,7 +24,11 @@
 // the most important Priority among itself and everything that
 // (transitively) depends on it; among the services whose dependents are
 // all placed, the most important effective priority goes first, then the
-// service with the fewest loadable clusters, then Services-tab order.
+// service with the fewest loadable clusters, then — among services that
+// may run only in clusters with a fixed cost — the largest first (first
+// fit decreasing, which packs bins well: size is the share of those
+// clusters' supply, summed over resources, that the replicas it is
+// expected to need take), then Services-tab order.
 //
 // Placing a service. Its load items are the demand of each region (at
 // the service's priority, reaching the loadable clusters within its
@@ -39,13 +43,35 @@
 // nothing runs in the cluster yet (E: the replicas the service is
 // expected to need, at least Min Replicas), times m/(m−k) under N+k in
 // a zone of m candidates (the least spare capacity the zone will need);
-// a cluster newly used gets at least Min Replicas. What a cluster can take is bounded by its supply
-// left, a reservation's Max, and the bounds below; a new cluster is
-// opened only within Max Clusters, counting the k+1 clusters a new zone
-// needs under N+k. If a service with Max Clusters is left short, its
-// items are placed again preferring the clusters with the most room,
-// and the better of the two placements (less unplaced load, most
-// important priority first) is kept.
+// a cluster newly used gets at least Min Replicas. What a cluster can
+// take is bounded by its supply left, a reservation's Max, and the
+// bounds below; a new cluster is opened only within Max Clusters,
+// counting the k+1 clusters a new zone needs under N+k. If a service
+// with Max Clusters is left short, its items are placed again
+// preferring the clusters with the most room, and the better of the two
+// placements (less unplaced load, most important priority first) is
+// kept.
+//
+// Opening a cluster. Charging FixedCost/E decides whether to open a
+// cluster with a fixed cost at all, as if nothing else would ever run
+// there. Which one to open, once opening one is the cheapest choice, is
+// decided with the fixed cost shared by everything expected to run
+// there: a new replica is charged FixedCost times the largest share it
+// takes, over the resources of its shape, of the cluster's supply or,
+// if that is less, of what the services not yet placed are expected to
+// take there (this one with its actual load). So a service alone pays
+// the whole fixed cost over its replicas and opens the cluster with the
+// least fixed cost that holds it, while one of many opens the cluster
+// with the least fixed cost per unit of useful supply — a big machine
+// rather than the cheapest small one — which the services after it
+// fill for free. The expected use is a static estimate: each service's
+// demand plus the dependency load its callers are expected to create
+// (Ratio times their expected load), in replicas, at least Min Replicas
+// in Min Clusters, counted at every cluster where it may carry load
+// (latency SLOs aside). The same shared charge picks the cluster N+k and
+// Min Clusters open; whether N+k opens one more is decided as before.
+// (Sharing for the whether too opens clusters that, on intents with
+// SLOs and N+k, the expected services never fill.)
 //
 // N+k. For each zone with load, the greedy finds the lowest common
 // replica level T for the zone's clusters (each between its Min Replicas
@@ -78,14 +104,43 @@
 // Only a pass that places all the dependency load it creates becomes the
 // plan; the cut demand is reported as unmet.
 //
+// Consolidation. The pass that becomes the plan is then consolidated:
+// every used cluster with a fixed cost, least cost-efficient first (the
+// highest fixed cost per share of the fleet's supply it uses), is
+// emptied into the clusters in use if everything it runs can move and
+// that saves cost (its fixed cost, less the price of replicas added
+// elsewhere); failing that, into one unused cluster with a lower fixed
+// cost and the supply it uses plus the clusters in use (the three
+// cheapest such clusters are tried). Services move callers first. Each
+// piece of load a service has there — demand of a region, or a caller's
+// dependency load from a cluster — goes, split if need be, to clusters
+// where the service may carry load within the piece's latency SLO or
+// Max RTT: spare capacity of its replicas first, else where new
+// replicas cost least, ties to the cluster left fullest. New replicas
+// keep supply, a reservation's Max, Min Replicas and Max Clusters. The
+// dependency load that moved load creates leaves from its new place, to
+// the same dependency clusters, which must lie within Max RTT; load for
+// a dependency in the emptied cluster moves on with the dependency. A
+// service pinned there cannot move. A service with replicas but no load
+// there is opened elsewhere only if Min Clusters needs it. Every zone of
+// a service under N+k must still survive losing any k of its clusters:
+// where it does not, the zone's clusters are lifted to the least common
+// level that suffices, opening the service in further clusters in use
+// while none does, as the N+k pass above. If any of that fails, the
+// cluster is left as it was. Up to three passes are made, while one
+// closes a cluster.
+//
 // Everything is deterministic: maps are only ever read in sorted order,
 // and ties go to the earlier cluster or service.
 //
 // Not considered: churn against Current (the plan is built from
-// scratch); moving load of services already placed; and looking ahead:
-// a service placed early may take the supply a more constrained service
-// needs later (the generator's intents, with supply sized around one
-// particular plan, typically leave 1–3% of demand unmet). A service
+// scratch); moving load of services already placed, other than to close
+// a cluster with a fixed cost; and looking ahead: a service placed early
+// may take the supply a more constrained service needs later (the
+// generator's intents, with supply sized around one particular plan,
+// typically leave 1–3% of demand unmet). Consolidation moves one
+// cluster's contents at a time and never moves load between clusters
+// that stay open to make room. A service
 // depended on by a less important caller waits for that caller, and a
 // dependency short of supply everywhere in reach cuts the demand that
 // created it rather than rerouting it. Min Clusters is met after load,
@@ -132,6 +187,7 @@ func Plan(in *planner.Intent) *planner.Plan {
 		r := newRun(p, demand, nodeCap)
 		r.plan()
 		if len(r.fails) == 0 {
+			r.consolidate()
 			return r.output()
 		}
 		early := round < capRounds

@@ -31,6 +31,9 @@ type problem struct {
 	deps     []*dep
 	origins  []origin // demand per (service, region), in a stable order
 	topo     []int    // callers before the services they depend on
+	// demandAt is, per cluster × resource, what the services that may
+	// run there are expected to take (see estimate).
+	demandAt []float64
 }
 
 // svc is the static view of one service.
@@ -58,6 +61,12 @@ type svc struct {
 	callers   []int       // deps with this service as target
 	origins   []int       // its demand origins
 	ep        int         // effective priority
+	estLoad   float64     // load it is expected to carry
+	estRep    float64     // replicas it is expected to need
+	// size is estRep's share of the supply of the clusters with a
+	// fixed cost, summed over resources; 0 unless all its candidates
+	// have one.
+	size float64
 }
 
 type shapeTerm struct {
@@ -96,6 +105,7 @@ func newProblem(in *planner.Intent) *problem {
 		p.loadable(p.svcs[p.topo[i]])
 	}
 	p.effectivePriorities()
+	p.estimate()
 	return p
 }
 

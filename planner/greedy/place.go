@@ -19,7 +19,8 @@ type placer struct {
 	zoneLoad  []float64
 	zoneN     []int // clusters of the service per zone
 	est       float64
-	mode      int // byCost or byRoom
+	mode      int       // byCost or byRoom
+	fixedUnit []float64 // cluster -> fixed cost charged per new replica
 }
 
 // zoneRetries is how many times a zone's load bound is halved after N+k
@@ -39,6 +40,7 @@ func (r *run) place(sv *svc) {
 	if sv.cap > 0 {
 		pl.est = math.Max(pl.est, math.Ceil(total/sv.cap))
 	}
+	pl.shareFixed()
 	pl.attempt(byCost)
 	if sv.s.MaxClusters > 0 && pl.short() {
 		// Max Clusters may have stopped cheap small clusters from
@@ -52,6 +54,41 @@ func (r *run) place(sv *svc) {
 	}
 	pl.minClusters()
 	pl.commit()
+	r.p.addDemandAt(r.demLeft, sv, -1)
+}
+
+// shareFixed sets fixedUnit: the share of each candidate's fixed cost
+// one new replica of the service is charged when nothing runs there yet.
+// The fixed cost is shared by everything expected to run there: a
+// replica is charged the largest share it takes, over the resources of
+// its shape, of the cluster's supply or, if that is less, of what the
+// services not yet placed (this one with its actual load) are expected
+// to take there. A service alone in a roomy cluster pays all of it over
+// its replicas; one of many pays by the room it takes, so clusters with
+// the least fixed cost per unit of useful supply are preferred.
+func (pl *placer) shareFixed() {
+	r, sv, p := pl.r, pl.sv, pl.r.p
+	nr := len(p.res)
+	pl.fixedUnit = make([]float64, r.nc)
+	for _, c := range sv.cand {
+		f := p.fixed[c]
+		if !(f > 0) {
+			continue
+		}
+		share := 0.0
+		for _, t := range sv.shape {
+			left := r.demLeft[c*nr+t.r]
+			if sv.expectsAt(c) {
+				left -= sv.estRep * t.a
+			}
+			u := math.Min(p.supply[c][t.r], math.Max(left, 0)+pl.est*t.a)
+			share = math.Max(share, t.a/u)
+		}
+		if len(sv.shape) == 0 {
+			share = 1 / pl.est
+		}
+		pl.fixedUnit[c] = f * math.Min(share, 1)
+	}
 }
 
 // How assign ranks clusters for an item.
@@ -150,7 +187,8 @@ func (pl *placer) setN(c, v int) {
 
 // unit is the price of one more replica in c: its resources, plus an
 // amortised share of the cluster's fixed cost when nothing runs there
-// yet (spread over the replicas the service is expected to need).
+// yet (spread over the replicas the service is expected to need). It
+// decides whether to open a cluster: as if nothing else would share it.
 func (pl *placer) unit(c int) float64 {
 	u := pl.sv.price[c]
 	if pl.r.hosts[c] == 0 {
@@ -158,6 +196,20 @@ func (pl *placer) unit(c int) float64 {
 	}
 	return u
 }
+
+// rank is unit with the fixed cost shared as shareFixed does: it decides
+// which cluster to open once opening one is the cheapest choice.
+func (pl *placer) rank(c int) float64 {
+	u := pl.sv.price[c]
+	if pl.r.hosts[c] == 0 {
+		u += pl.fixedUnit[c]
+	}
+	return u
+}
+
+// opens reports whether placing replicas in c would open it: nothing
+// runs there yet and it has a fixed cost.
+func (pl *placer) opens(c int) bool { return pl.r.hosts[c] == 0 && pl.r.p.fixed[c] > 0 }
 
 // spare is what N+k multiplies a zone's replicas by at best: with m
 // candidates there, losing k leaves m−k to carry the load.
@@ -200,6 +252,8 @@ func (pl *placer) assign(it *item) {
 	rem, eps := it.amount, amountTol*math.Max(1, it.amount)
 	for rem > eps {
 		best, bestX, bestN, bestTier, bestScore := -1, 0.0, 0, 2, math.Inf(1)
+		// The cluster to open, should opening one be best.
+		open, openX, openN, openScore := -1, 0.0, 0, math.Inf(1)
 		for _, c := range it.reach {
 			z := sv.zone[c]
 			n, add := pl.n(c), r.addable(sv, c)
@@ -226,9 +280,17 @@ func (pl *placer) assign(it *item) {
 			if tier < bestTier || (tier == bestTier && score < bestScore) {
 				best, bestX, bestN, bestTier, bestScore = c, x, need, tier, score
 			}
+			if tier == 0 && pl.opens(c) {
+				if s := float64(need-n) * pl.rank(c) / x * pl.spare(z); s < openScore {
+					open, openX, openN, openScore = c, x, need, s
+				}
+			}
 		}
 		if best < 0 {
 			break
+		}
+		if bestTier == 0 && pl.opens(best) {
+			best, bestX, bestN = open, openX, openN
 		}
 		r.load[sv.idx*r.nc+best] += bestX
 		pl.zoneLoad[sv.zone[best]] += bestX
@@ -254,7 +316,8 @@ func (pl *placer) minClusters() {
 }
 
 // cheapestNew is the cluster of cs the service does not use yet whose
-// Min Replicas cost least and fit, within Max Clusters; -1 if none.
+// Min Replicas cost least (by rank) and fit, within Max Clusters; -1 if
+// none.
 func (pl *placer) cheapestNew(cs []int) int {
 	best, bestCost := -1, math.Inf(1)
 	for _, c := range cs {
@@ -262,7 +325,7 @@ func (pl *placer) cheapestNew(cs []int) int {
 		if pl.n(c) > 0 || m <= 0 || !pl.canOpen(c, false) || pl.r.addable(pl.sv, c) < m {
 			continue
 		}
-		if cost := float64(m) * pl.unit(c); cost < bestCost {
+		if cost := float64(m) * pl.rank(c); cost < bestCost {
 			best, bestCost = c, cost
 		}
 	}

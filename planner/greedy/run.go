@@ -3,6 +3,7 @@ package greedy
 import (
 	"container/heap"
 	"math"
+	"slices"
 )
 
 // run is one greedy pass over every service with a given demand.
@@ -18,6 +19,8 @@ type run struct {
 	// nodeCap bounds load, s*nc + c: where earlier passes could not
 	// place the dependency load a node creates.
 	nodeCap []float64
+	// demLeft is problem.demandAt less the services placed already.
+	demLeft []float64
 
 	demRoutes []demRoute
 	depRoutes []depRoute
@@ -50,7 +53,7 @@ func newRun(p *problem, demand, nodeCap []float64) *run {
 	nc := len(p.cls)
 	r := &run{p: p, demand: demand, nodeCap: nodeCap, nc: nc, n: make([]int, len(p.svcs)*nc),
 		load: make([]float64, len(p.svcs)*nc), used: make([][]float64, nc),
-		hosts: make([]int, nc), nUsed: make([]int, len(p.svcs))}
+		hosts: make([]int, nc), nUsed: make([]int, len(p.svcs)), demLeft: slices.Clone(p.demandAt)}
 	for c := range r.used {
 		r.used[c] = make([]float64, len(p.res))
 	}
@@ -166,6 +169,9 @@ func (q *readyQueue) Less(a, b int) bool {
 	}
 	if x.nLoadable != y.nLoadable {
 		return x.nLoadable < y.nLoadable
+	}
+	if x.size != y.size {
+		return x.size > y.size
 	}
 	return x.idx < y.idx
 }
