@@ -171,21 +171,14 @@ func (fm *formulation) index() *lnsIndex {
 		ix.related[i] = compactInts(ix.related[i])
 	}
 	for c := range fm.cl {
-		rank := func(o int) int {
-			switch {
-			case fm.cl[o].Region == fm.cl[c].Region:
-				return 0
-			case fm.cl[o].Continent == fm.cl[c].Continent:
-				return 1
-			}
-			return 2
-		}
 		for o := range fm.cl {
 			if o != c {
 				ix.near[c] = append(ix.near[c], o)
 			}
 		}
-		sort.SliceStable(ix.near[c], func(a, b int) bool { return rank(ix.near[c][a]) < rank(ix.near[c][b]) })
+		sort.SliceStable(ix.near[c], func(a, b int) bool {
+			return nearness(fm, c, ix.near[c][a]) < nearness(fm, c, ix.near[c][b])
+		})
 	}
 	// Transpose.
 	ix.colStart = make([]int32, m.NumCols()+1)
@@ -659,17 +652,18 @@ func (se *search) weighted(n int, w func(int) float64) int {
 }
 
 // sameRank reports whether clusters a and b are equally near to c.
-func sameRank(fm *formulation, c, a, b int) bool {
-	rank := func(o int) int {
-		switch {
-		case fm.cl[o].Region == fm.cl[c].Region:
-			return 0
-		case fm.cl[o].Continent == fm.cl[c].Continent:
-			return 1
-		}
-		return 2
+func sameRank(fm *formulation, c, a, b int) bool { return nearness(fm, c, a) == nearness(fm, c, b) }
+
+// nearness ranks cluster o as seen from c: 0 in c's region, 1 in its
+// continent, 2 elsewhere.
+func nearness(fm *formulation, c, o int) int {
+	switch {
+	case fm.cl[o].Region == fm.cl[c].Region:
+		return 0
+	case fm.cl[o].Continent == fm.cl[c].Continent:
+		return 1
 	}
-	return rank(a) == rank(b)
+	return 2
 }
 
 // addIdle frees one unused cluster with a fixed cost, chosen at random,
