@@ -407,3 +407,39 @@ func ExamplePlan() {
 	// web r1 → a 25
 	// 0 violations
 }
+
+func TestMaxClustersKeepsRoomForNPlusK(t *testing.T) {
+	// N+1 per region with Max Clusters 4 and demand in r1 and r2 (an SLO
+	// keeps each local): r1's three clusters would make r1 cheaper, but
+	// r2 needs two of the four, so r1 gets two.
+	in := intent(cluster("a1", "r1", 100, 1), cluster("a2", "r1", 100, 1), cluster("a3", "r1", 100, 1),
+		cluster("b1", "r2", 100, 5), cluster("b2", "r2", 100, 5))
+	s := service("web")
+	s.Redundancy, s.MaxClusters = 1, 4
+	s.LatencySLO, s.HasLatencySLO = 5, true
+	in.Services = []planner.Service{s}
+	in.Demand = []planner.Demand{{Service: "web", Region: "r1", Amount: 60}, {Service: "web", Region: "r2", Amount: 20}}
+	p := plan(t, in)
+	wantUnmet(t, p, map[string]float64{})
+	wantReplicas(t, p, map[string]int{"web/a1": 6, "web/a2": 6, "web/b1": 2, "web/b2": 2})
+}
+
+func TestMaxClustersFootprint(t *testing.T) {
+	// N+1 per region with Max Clusters 2 allows one region. Caller load
+	// (more important, any region) comes first and would open the
+	// cheap r1; the footprint is planned first and picks r3, which
+	// serves both the caller's load and r3's demand within its SLO.
+	in := intent(cluster("a1", "r1", 100, 1), cluster("a2", "r1", 100, 1),
+		cluster("c1", "r3", 100, 2), cluster("c2", "r3", 100, 2))
+	front, back := service("front"), service("back")
+	front.Priority, back.Priority = 0, 1
+	front.Allowed = []string{"a1"}
+	back.Redundancy, back.MaxClusters = 1, 2
+	back.LatencySLO, back.HasLatencySLO = 5, true
+	in.Services = []planner.Service{front, back}
+	in.Dependencies = []planner.Dependency{{Service: "front", DependsOn: "back", Ratio: 1}}
+	in.Demand = []planner.Demand{{Service: "front", Region: "r1", Amount: 20}, {Service: "back", Region: "r3", Amount: 30}}
+	p := plan(t, in)
+	wantUnmet(t, p, map[string]float64{})
+	wantReplicas(t, p, map[string]int{"front/a1": 2, "back/c1": 5, "back/c2": 5})
+}

@@ -34,6 +34,9 @@ type problem struct {
 	// demandAt is, per cluster × resource, what the services that may
 	// run there are expected to take (see estimate).
 	demandAt []float64
+	// boost marks services to place first wherever their dependents
+	// allow (the second try for the services left short; see Plan).
+	boost []bool
 }
 
 // svc is the static view of one service.

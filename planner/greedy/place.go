@@ -21,6 +21,9 @@ type placer struct {
 	est       float64
 	mode      int       // byCost or byRoom
 	fixedUnit []float64 // cluster -> fixed cost charged per new replica
+	// allow, when not nil, limits the clusters items may use to those
+	// of a planned footprint (see cover).
+	allow []bool
 }
 
 // zoneRetries is how many times a zone's load bound is halved after N+k
@@ -47,10 +50,34 @@ func (r *run) place(sv *svc) {
 		// taking it all: try the roomiest clusters instead, and keep
 		// whichever leaves less important demand unplaced.
 		first := pl.shortfall()
+		// Then plan the footprint first (see cover) and place within
+		// it, both ways. Keep the least shortfall, earliest tried.
+		best, bestTry, last := first, 0, 1
 		pl.attempt(byRoom)
-		if !less(pl.shortfall(), first) {
-			pl.attempt(byCost)
+		if sf := pl.shortfall(); less(sf, best) {
+			best, bestTry = sf, 1
 		}
+		var allow []bool
+		if pl.short() {
+			allow = pl.cover()
+		}
+		tries := [][2]int{{byCost, 0}, {byRoom, 0}, {byCost, 1}, {byRoom, 1}}
+		for i := 2; i < len(tries) && allow != nil; i++ {
+			pl.allow = allow
+			pl.attempt(tries[i][0])
+			last = i
+			if sf := pl.shortfall(); less(sf, best) {
+				best, bestTry = sf, i
+			}
+		}
+		if bestTry != last {
+			pl.allow = nil
+			if tries[bestTry][1] == 1 {
+				pl.allow = allow
+			}
+			pl.attempt(tries[bestTry][0])
+		}
+		pl.allow, pl.mode = nil, byCost
 	}
 	pl.minClusters()
 	pl.commit()
@@ -219,17 +246,35 @@ func (pl *placer) spare(z int) float64 {
 }
 
 // canOpen reports whether the service may start using cluster c within
-// Max Clusters; opening a zone for load under N+k takes k+1 clusters.
+// Max Clusters; opening a zone for load under N+k takes k+1 clusters,
+// and the clusters other zones with load still need for N+k are kept
+// free.
 func (pl *placer) canOpen(c int, forLoad bool) bool {
 	most := pl.sv.s.MaxClusters
 	if most <= 0 {
 		return true
 	}
+	z := pl.sv.zone[c]
 	need := 1
 	if forLoad && pl.sv.k > 0 {
-		need = max(1, pl.sv.k+1-pl.zoneN[pl.sv.zone[c]])
+		need = max(1, pl.sv.k+1-pl.zoneN[z])
 	}
-	return pl.r.nUsed[pl.sv.idx]+need <= most
+	return pl.r.nUsed[pl.sv.idx]+need+pl.owed(z) <= most
+}
+
+// owed is how many more clusters the zones with load other than z need
+// to reach k+1 under N+k.
+func (pl *placer) owed(z int) int {
+	if pl.sv.k <= 0 {
+		return 0
+	}
+	o := 0
+	for y, l := range pl.zoneLoad {
+		if y != z && l > amountTol {
+			o += max(0, pl.sv.k+1-pl.zoneN[y])
+		}
+	}
+	return o
 }
 
 // ceilLoad is the fewest replicas that carry load l, give or take
@@ -255,6 +300,9 @@ func (pl *placer) assign(it *item) {
 		// The cluster to open, should opening one be best.
 		open, openX, openN, openScore := -1, 0.0, 0, math.Inf(1)
 		for _, c := range it.reach {
+			if pl.allow != nil && !pl.allow[c] {
+				continue
+			}
 			z := sv.zone[c]
 			n, add := pl.n(c), r.addable(sv, c)
 			if n == 0 && (!pl.canOpen(c, true) || add < sv.minAt(c)) {
@@ -317,7 +365,7 @@ func (pl *placer) minClusters() {
 
 // cheapestNew is the cluster of cs the service does not use yet whose
 // Min Replicas cost least (by rank) and fit, within Max Clusters; -1 if
-// none.
+// none. Placing byRoom, it is the one with the most room instead.
 func (pl *placer) cheapestNew(cs []int) int {
 	best, bestCost := -1, math.Inf(1)
 	for _, c := range cs {
@@ -325,7 +373,11 @@ func (pl *placer) cheapestNew(cs []int) int {
 		if pl.n(c) > 0 || m <= 0 || !pl.canOpen(c, false) || pl.r.addable(pl.sv, c) < m {
 			continue
 		}
-		if cost := float64(m) * pl.rank(c); cost < bestCost {
+		cost := float64(m) * pl.rank(c)
+		if pl.mode == byRoom {
+			cost = -float64(pl.r.addable(pl.sv, c))
+		}
+		if cost < bestCost {
 			best, bestCost = c, cost
 		}
 	}

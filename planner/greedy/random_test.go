@@ -36,8 +36,27 @@ func TestGeneratedIntents(t *testing.T) {
 			})
 		}
 		t.Logf("config %d: %.2f%% of demand unmet over %d seeds", ci, 100*unmet/demand, seeds)
-		if unmet > 0.08*demand {
-			t.Errorf("config %d: %.2f%% of demand unmet over %d seeds, want at most 8%%", ci, 100*unmet/demand, seeds)
+		if unmet > 0.005*demand {
+			t.Errorf("config %d: %.2f%% of demand unmet over %d seeds, want at most 0.5%%", ci, 100*unmet/demand, seeds)
+		}
+	}
+}
+
+// TestMaxClustersFootprints plans the 500×50 intents whose services
+// with N+k per region and Max Clusters ran out of clusters for a later
+// region (and whose short services lost supply to others): the greedy
+// left 95,856, 78,004 and 145,537 units unmet on seeds 1–3 before it
+// planned footprints, kept clusters for the zones N+k still needs, and
+// retried the short services first; now it serves all of it.
+func TestMaxClustersFootprints(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		in := planner.Generate(planner.GenConfig{Seed: seed, Services: 500, Clusters: 50, Resources: 3, Regions: 10, Continents: 3})
+		p := Plan(in)
+		if v := planner.Verify(in, p); len(v) > 0 {
+			t.Fatalf("seed %d: %d violations, first: %v", seed, len(v), v[0])
+		}
+		if u, d := unmetShare(in, p); u > 1000 {
+			t.Errorf("seed %d: %.0f of %.0f demand unmet, want at most 1000: %v", seed, u, d, p.Unmet)
 		}
 	}
 }

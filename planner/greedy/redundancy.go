@@ -2,6 +2,7 @@ package greedy
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -219,4 +220,133 @@ func (lv *leveller) highest(l float64) int {
 		most, hi = max(most, lv.n[i]), max(hi, lv.most[i])
 	}
 	return min(hi, most+int(math.Min(unlimited, math.Ceil(l/lv.cap)))+1)
+}
+
+// cover plans where a service with Max Clusters carries load: the cells
+// (a zone of its scope within one region) it opens, chosen before
+// placing so that as much of its load as possible is within reach of
+// one of them. Opening a zone costs k+1 clusters of the budget (pins
+// count already); a further region in a zone with k+1 clusters costs
+// none until the zone's cells outnumber them, then one each. Cells are
+// picked greedily, most important items first: the most uncovered load
+// per cluster of the budget it costs (a free cell first), ties by that
+// of the next priorities, then to the earlier cell. It returns the
+// clusters in the chosen cells, or nil if they would not limit where
+// load may go. How much room the cells have is not considered.
+func (pl *placer) cover() []bool {
+	r, sv, p := pl.r, pl.sv, pl.r.p
+	nr := len(p.regions)
+	cell := func(c int) int { return sv.zone[c]*nr + p.clRegion[c] }
+	chosen := map[int]bool{}
+	slots, cells := make([]int, sv.nZones), make([]int, sv.nZones)
+	budget := sv.s.MaxClusters
+	for _, c := range sv.cand {
+		if r.base(sv, c) > 0 {
+			budget--
+			slots[sv.zone[c]]++
+			if !chosen[cell(c)] {
+				chosen[cell(c)] = true
+				cells[sv.zone[c]]++
+			}
+		}
+	}
+	// Each item's cells, ascending.
+	itemCells := make([][]int, len(pl.items))
+	for i, it := range pl.items {
+		for _, c := range it.reach {
+			itemCells[i] = append(itemCells[i], cell(c))
+		}
+		slices.Sort(itemCells[i])
+		itemCells[i] = slices.Compact(itemCells[i])
+	}
+	covered := make([]bool, len(pl.items))
+	isCovered := func(i int) bool {
+		return covered[i] || slices.ContainsFunc(itemCells[i], func(x int) bool { return chosen[x] })
+	}
+	cost := func(x int) int {
+		z := x / nr
+		return max(0, max(sv.k+1, cells[z]+1)-slots[z])
+	}
+	for lo := 0; lo < len(pl.items); {
+		hi := lo // the items of the priority of pl.items[lo]
+		for hi < len(pl.items) && pl.items[hi].prio == pl.items[lo].prio {
+			hi++
+		}
+		// gain[x][j]: the uncovered load of the j-th priority from
+		// lo's that cell x reaches; cells are ranked by the first
+		// priority's gain per cluster, ties by the next priorities'.
+		gain := map[int][]float64{}
+		tier := 0
+		for i := lo; i < len(pl.items); i++ {
+			if i > lo && pl.items[i].prio != pl.items[i-1].prio {
+				tier++
+			}
+			if covered[i] = isCovered(i); covered[i] {
+				continue
+			}
+			for _, x := range itemCells[i] {
+				if cost(x) > budget || (i >= hi && gain[x] == nil) {
+					continue
+				}
+				if gain[x] == nil {
+					gain[x] = make([]float64, 0, 4)
+				}
+				for len(gain[x]) <= tier {
+					gain[x] = append(gain[x], 0)
+				}
+				gain[x][tier] += pl.items[i].amount
+			}
+		}
+		best, bestGain := -1, []float64(nil)
+		better := func(x int, g []float64) bool {
+			if best < 0 {
+				return true
+			}
+			kx, kb := float64(cost(x)), float64(cost(best))
+			if kx == 0 && kb == 0 {
+				kx, kb = 1, 1
+			}
+			for j := 0; j < max(len(g), len(bestGain)); j++ {
+				a, b := at(g, j), at(bestGain, j)
+				// a/kx against b/kb, a free cell counting as infinite.
+				if l, r := a*kb, b*kx; l != r {
+					return l > r
+				}
+			}
+			return false
+		}
+		for _, x := range slices.Sorted(maps.Keys(gain)) {
+			if better(x, gain[x]) {
+				best, bestGain = x, gain[x]
+			}
+		}
+		if best < 0 {
+			lo = hi // nothing more of this priority can be reached
+			continue
+		}
+		z := best / nr
+		k := cost(best)
+		budget -= k
+		slots[z] += k
+		cells[z]++
+		chosen[best] = true
+	}
+	allow := make([]bool, r.nc)
+	limits := false
+	for _, c := range sv.cand {
+		allow[c] = chosen[cell(c)]
+		limits = limits || (!allow[c] && sv.loadOK[c])
+	}
+	if !limits {
+		return nil
+	}
+	return allow
+}
+
+// at is g[j], or 0 past its end.
+func at(g []float64, j int) float64 {
+	if j < len(g) {
+		return g[j]
+	}
+	return 0
 }

@@ -119,8 +119,10 @@ func (r *run) addable(sv *svc, c int) int {
 }
 
 // schedule orders services so that every service comes after all that
-// depend on it; among those ready, the most important effective priority
-// goes first (ties by Services-tab order). Services on a cycle come last.
+// depend on it; among those ready, boosted services go first (see Plan),
+// then the most important effective priority, the fewest loadable
+// clusters, the largest size, and Services-tab order. Services on a
+// cycle come last.
 func (p *problem) schedule() []int {
 	indeg := make([]int, len(p.svcs))
 	for _, d := range p.deps {
@@ -155,7 +157,7 @@ func (p *problem) schedule() []int {
 	return order
 }
 
-// readyQueue is a heap of service indexes by (effective priority, index).
+// readyQueue is a heap of service indexes in schedule order.
 type readyQueue struct {
 	p  *problem
 	is []int
@@ -164,6 +166,9 @@ type readyQueue struct {
 func (q *readyQueue) Len() int { return len(q.is) }
 func (q *readyQueue) Less(a, b int) bool {
 	x, y := q.p.svcs[q.is[a]], q.p.svcs[q.is[b]]
+	if q.p.boost != nil && q.p.boost[x.idx] != q.p.boost[y.idx] {
+		return q.p.boost[x.idx]
+	}
 	if x.ep != y.ep {
 		return x.ep < y.ep
 	}
