@@ -65,7 +65,7 @@ func newSnapshot(ss *sheets.Spreadsheet) (*snapshot, error) {
 func sheetTag(sh *sheets.Sheet) *driver.Tag {
 	for _, m := range sh.DeveloperMetadata {
 		if m.MetadataKey == TagKey {
-			if t := decodeTag(m.MetadataValue); t != nil {
+			if t, ok := driver.DecodeTag(m.MetadataValue); ok {
 				return t
 			}
 		}

@@ -86,7 +86,7 @@ func sheetRequests(id int64, ts driver.TaggedSheet, newID func() int64) []*sheet
 	}
 	if ts.Tag != nil {
 		reqs = append(reqs, &sheets.Request{CreateDeveloperMetadata: &sheets.CreateDeveloperMetadataRequest{
-			DeveloperMetadata: &sheets.DeveloperMetadata{MetadataKey: TagKey, MetadataValue: encodeTag(ts.Tag),
+			DeveloperMetadata: &sheets.DeveloperMetadata{MetadataKey: TagKey, MetadataValue: ts.Tag.Encode(),
 				Location: &sheets.DeveloperMetadataLocation{SheetId: id}, Visibility: tagVisibility}}})
 	}
 	return reqs

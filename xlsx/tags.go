@@ -1,9 +1,7 @@
 package xlsx
 
 import (
-	"encoding/json"
 	"strings"
-	"time"
 
 	"github.com/auxon-planner/auxon/workbook/driver"
 )
@@ -11,30 +9,6 @@ import (
 // tagPrefix starts the name of the custom document property that tags a
 // tab as auxon's: "auxon.tab.<tab name>".
 const tagPrefix = "auxon.tab."
-
-// tagValue is the JSON stored in a tag property.
-type tagValue struct {
-	Run     string `json:"run"`
-	Kind    string `json:"kind"`
-	Created string `json:"created"`
-}
-
-func encodeTag(t *driver.Tag) string {
-	b, _ := json.Marshal(tagValue{Run: t.RunID, Kind: t.Kind, Created: t.Created.UTC().Format(time.RFC3339)})
-	return string(b)
-}
-
-func decodeTag(s string) (*driver.Tag, bool) {
-	var v tagValue
-	if json.Unmarshal([]byte(s), &v) != nil {
-		return nil, false
-	}
-	created, err := time.Parse(time.RFC3339, v.Created)
-	if err != nil {
-		return nil, false
-	}
-	return &driver.Tag{RunID: v.Run, Kind: v.Kind, Created: created.UTC()}, true
-}
 
 type customXML struct {
 	Props []struct {
@@ -58,7 +32,7 @@ func (a *archive) tags() (map[string]*driver.Tag, error) {
 		if !ok {
 			continue
 		}
-		if t, ok := decodeTag(p.Value); ok {
+		if t, ok := driver.DecodeTag(p.Value); ok {
 			out[name] = t
 		}
 	}

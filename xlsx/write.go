@@ -58,7 +58,7 @@ func apply(f *excelize.File, b *driver.Batch) error {
 			return fmt.Errorf("add tab %q: %w", a.Sheet.Name, err)
 		}
 		if a.Tag != nil {
-			err := f.SetCustomProps(excelize.CustomProperty{Name: tagPrefix + a.Sheet.Name, Value: encodeTag(a.Tag)})
+			err := f.SetCustomProps(excelize.CustomProperty{Name: tagPrefix + a.Sheet.Name, Value: a.Tag.Encode()})
 			if err != nil {
 				return fmt.Errorf("tag tab %q: %w", a.Sheet.Name, err)
 			}
