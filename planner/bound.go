@@ -50,18 +50,7 @@ func (fm *formulation) minReplicas() []float64 {
 			load[u.svc] += u.demand
 		}
 	}
-	order, _ := fm.topoOrder() // callers first
-	for _, i := range order {
-		for k := range fm.in.Dependencies {
-			d := &fm.in.Dependencies[k]
-			if d.Service != fm.svc[i].s.Name {
-				continue
-			}
-			if t, ok := fm.svcIdx[d.DependsOn]; ok {
-				load[t] += d.Ratio * load[i]
-			}
-		}
-	}
+	_ = fm.addDependencyLoad(load) // acyclic: checked in build
 	pinned := make([]float64, len(fm.svc))
 	for key, r := range fm.reservations() {
 		if r.Min > 0 {

@@ -226,11 +226,24 @@ func (fm *formulation) resources() {
 // loadBounds computes L̄_s, the most load service s can ever carry: its
 // demand plus ρ·L̄_p for every p that depends on it.
 func (fm *formulation) loadBounds() error {
+	load := make([]float64, len(fm.svc))
 	for _, d := range fm.in.Demand {
 		if i, ok := fm.svcIdx[d.Service]; ok {
-			fm.svc[i].bound += d.Amount
+			load[i] += d.Amount
 		}
 	}
+	if err := fm.addDependencyLoad(load); err != nil {
+		return err
+	}
+	for i, sv := range fm.svc {
+		sv.bound = load[i]
+	}
+	return nil
+}
+
+// addDependencyLoad adds to each service's load, given its own demand,
+// the load its callers create on it: ρ(p→t)·load[p], callers first.
+func (fm *formulation) addDependencyLoad(load []float64) error {
 	order, err := fm.topoOrder()
 	if err != nil {
 		return err
@@ -240,7 +253,7 @@ func (fm *formulation) loadBounds() error {
 			d := &fm.in.Dependencies[k]
 			if d.Service == fm.svc[i].s.Name {
 				if t, ok := fm.svcIdx[d.DependsOn]; ok {
-					fm.svc[t].bound += d.Ratio * fm.svc[i].bound
+					load[t] += d.Ratio * load[i]
 				}
 			}
 		}

@@ -339,7 +339,6 @@ func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline
 			break
 		}
 	}
-	best.RowActivity = fm.m.Activity(best.X)
 	return best
 }
 
@@ -416,7 +415,7 @@ func overlapping(h *hood, jobs []*lnsJob) bool {
 // pick chooses a neighbourhood kind by weight.
 func (se *search) pick(x []float64) int {
 	w := se.weight
-	if se.short(x) {
+	if len(se.shortDemand(x)) > 0 {
 		// Serving demand comes first: three draws in four.
 		w[hoodUnmet] = 3 * (w[hoodServices] + w[hoodClusters])
 	} else {
@@ -460,26 +459,16 @@ func (se *search) learn(kind int, improved bool, status highs.Status) {
 	}
 }
 
-// shortServices marks the services x leaves short of demand the phase
-// prices.
-func (se *search) shortServices(x []float64) []bool {
-	short := make([]bool, len(se.fm.svc))
-	for _, u := range se.fm.unmet {
-		if se.fm.m.ColCost[u.col] > 0 && x[u.col] > zeroTol {
-			short[u.svc] = true
+// shortDemand lists the demand x leaves unmet that the phase prices and
+// some cluster can reach.
+func (se *search) shortDemand(x []float64) []*unmetVar {
+	var short []*unmetVar
+	for k := range se.fm.unmet {
+		if u := &se.fm.unmet[k]; se.fm.m.ColCost[u.col] > 0 && x[u.col] > zeroTol && len(u.f) > 0 {
+			short = append(short, u)
 		}
 	}
 	return short
-}
-
-// short reports whether x leaves demand unmet that the phase prices.
-func (se *search) short(x []float64) bool {
-	for _, u := range se.fm.unmet {
-		if se.fm.m.ColCost[u.col] > 0 && x[u.col] > zeroTol {
-			return true
-		}
-	}
-	return false
 }
 
 // hood draws a neighbourhood of the kind around x; nil if the kind has
@@ -505,12 +494,7 @@ func (se *search) hood(kind int, x []float64) *hood {
 			se.addIdle(h, x)
 		}
 	case hoodUnmet:
-		var short []*unmetVar
-		for k := range fm.unmet {
-			if u := &fm.unmet[k]; fm.m.ColCost[u.col] > 0 && x[u.col] > zeroTol && len(u.f) > 0 {
-				short = append(short, u)
-			}
-		}
+		short := se.shortDemand(x)
 		if len(short) == 0 {
 			return nil
 		}
@@ -624,7 +608,10 @@ func (se *search) clusters(h *hood, seed, size int, x []float64, used []float64)
 		}
 		lo = hi
 	}
-	short := se.shortServices(x)
+	short := make([]bool, len(fm.svc))
+	for _, u := range se.shortDemand(x) {
+		short[u.svc] = true
+	}
 	for _, c := range pick {
 		h.cl[c] = true
 		for _, i := range se.ix.candOf[c] {

@@ -521,12 +521,16 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 	end := began.Add(budget)
 	rounds := s.rounds
 	ph := Phase{Name: name}
+	// Whether the start is a plan for this phase decides both whether a
+	// huge model may skip the engine and whether the engine must leave
+	// time to the search.
+	startOK := s.start != nil && len(s.start) == s.fm.m.NumCols() && s.feasible(s.start)
 	var r *highs.Result
-	if s.skipEngine() {
+	if !s.opts.NoLNS && s.huge() && startOK {
 		r = s.startResult()
 	} else {
 		var err error
-		if r, err = s.engineRun(ctx, name, budget); err != nil {
+		if r, err = s.engineRun(ctx, name, budget, startOK); err != nil {
 			return nil, err
 		}
 		ph.Engine = true
@@ -564,18 +568,12 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 	return r, nil
 }
 
-// skipEngine reports whether the phase leaves the whole model to the
-// search alone: a huge model whose start is feasible for the phase.
-func (s *solver) skipEngine() bool {
-	return !s.opts.NoLNS && s.huge() && s.start != nil && len(s.start) == s.fm.m.NumCols() && s.feasible(s.start)
-}
-
 // startResult is the start as a result of the phase, for the search to
 // improve.
 func (s *solver) startResult() *highs.Result {
 	obj := s.fm.m.Objective(s.start)
 	return &highs.Result{Status: highs.StatusTimeLimit, HasSolution: true, X: s.start, Objective: obj,
-		DualBound: math.Inf(-1), Gap: math.Inf(1), RowActivity: s.fm.m.Activity(s.start)}
+		DualBound: math.Inf(-1), Gap: math.Inf(1)}
 }
 
 // coverHolds reports whether the cover bound (bound.go) is valid for the
@@ -584,12 +582,11 @@ func (s *solver) coverHolds(name string) bool {
 	return name == "plan" || (name == "cost" && s.allServed)
 }
 
-// engineRun runs the engine on the whole model for its share of budget.
-func (s *solver) engineRun(ctx context.Context, name string, budget time.Duration) (*highs.Result, error) {
+// engineRun runs the engine on the whole model for its share of budget
+// (all of it when startOK is false: the search needs a plan to start from).
+func (s *solver) engineRun(ctx context.Context, name string, budget time.Duration, startOK bool) (*highs.Result, error) {
 	main := budget
-	if !s.opts.NoLNS && s.start != nil && len(s.start) == s.fm.m.NumCols() && s.feasible(s.start) {
-		// The search needs a plan to start from: without a feasible
-		// start the engine keeps the whole phase.
+	if !s.opts.NoLNS && startOK {
 		switch n := s.fm.m.NumCols(); {
 		case n <= lnsSmall:
 			main = time.Duration(engineShareSmall * float64(budget))
