@@ -47,7 +47,9 @@
 // item is split over its reach greedily: repeatedly, the cluster where
 // the replicas it needs cost least per unit of load placed takes as much
 // as it can. Spare capacity of replicas already there is free; new
-// replicas cost Σ_r Shape[r]·Price[r], plus FixedCost/E each when
+// replicas cost Σ_r Shape[r]·Price[r] plus the churn they cause or save
+// (MoveCost each beyond the cluster's Current replicas, minus MoveCost
+// each up to them), plus FixedCost/E each when
 // nothing runs in the cluster yet (E: the replicas the service is
 // expected to need, at least Min Replicas), times m/(m−k) under N+k in
 // a zone of m candidates (the least spare capacity the zone will need);
@@ -94,9 +96,11 @@
 // replica level T for the zone's clusters (each between its Min Replicas
 // or pin and what its supply allows) at which losing any k of them
 // leaves capacity for the zone's load; it opens the zone's cheapest
-// unused candidate, with Min Replicas, while no level suffices or while
-// opening it makes the levels cheaper (losing k of more clusters loses a
-// smaller share), within Max Clusters as above. Load is then moved from
+// unused candidates, with Min Replicas, while no level suffices, and
+// then as many more as make the levels cheapest (losing k of more
+// clusters loses a smaller share; the cost is not convex in the number
+// of clusters, so every count up to all candidates is priced), within
+// Max Clusters as above. Load is then moved from
 // clusters above their level to those below it, where each item's reach
 // allows, and every cluster is sized for the larger of its level and its
 // load (survivors only grow with replicas, so N+k holds). If a zone cannot be made to hold, its
@@ -150,8 +154,9 @@
 // Everything is deterministic: maps are only ever read in sorted order,
 // and ties go to the earlier cluster or service.
 //
-// Not considered: churn against Current (the plan is built from
-// scratch); moving load of services already placed, other than to close
+// Churn against Current is priced replica by replica as above, but the
+// plan is still built from scratch: a replica today is kept only where
+// the greedy would place one anyway. Not considered: moving load of services already placed, other than to close
 // a cluster with a fixed cost; and looking ahead beyond the second try:
 // a service placed early may take the supply a more constrained service
 // needs later (the generator's intents, with supply sized around one

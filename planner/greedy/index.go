@@ -28,6 +28,7 @@ type problem struct {
 	res      []string    // resources some shape uses
 	supply   [][]float64 // cluster × resource
 	fixed    []float64   // cluster -> fixed cost
+	move     float64     // Settings.MoveCost: the churn price of a replica
 	deps     []*dep
 	origins  []origin // demand per (service, region), in a stable order
 	topo     []int    // callers before the services they depend on
@@ -59,6 +60,7 @@ type svc struct {
 	loadOK    []bool
 	nLoadable int
 	pin       map[int]int // cluster -> least replicas a reservation pins
+	cur       map[int]int // cluster -> replicas today (the Current tab)
 	resMax    map[int]int // cluster -> most replicas a reservation allows
 	calls     []int       // deps with this service as caller
 	callers   []int       // deps with this service as target
@@ -100,6 +102,7 @@ func newProblem(in *planner.Intent) *problem {
 	p.indexDemand()
 	p.indexDeps()
 	p.indexReservations()
+	p.indexCurrent()
 	p.topo = p.topoOrder()
 	for _, sv := range p.svcs {
 		p.candidates(sv)
@@ -170,7 +173,7 @@ func (p *problem) indexServices() {
 		}
 		seen[s.Name] = true
 		sv := &svc{s: s, idx: len(p.svcs), cap: s.ReplicaCapacity, k: max(s.Redundancy, 0),
-			minRep: max(s.MinReplicas, 1), pin: map[int]int{}, resMax: map[int]int{}}
+			minRep: max(s.MinReplicas, 1), pin: map[int]int{}, resMax: map[int]int{}, cur: map[int]int{}}
 		names := make([]string, 0, len(s.Shape))
 		for r, a := range s.Shape {
 			if a > 0 {
@@ -305,6 +308,51 @@ func (p *problem) indexReservations() {
 			sv.resMax[c] = max(r.Max, 0)
 		}
 	}
+}
+
+// indexCurrent records today's replicas per service and cluster (repeated
+// rows add up, as in planner.PlanCost) and the move cost.
+func (p *problem) indexCurrent() {
+	p.move = max(p.in.Settings.MoveCost, 0)
+	si, ci := p.svcIndex(), p.clIndex()
+	for _, cur := range p.in.Current {
+		s, ok1 := si[cur.Service]
+		c, ok2 := ci[cur.Cluster]
+		if ok1 && ok2 && cur.Replicas > 0 {
+			p.svcs[s].cur[c] += cur.Replicas
+		}
+	}
+}
+
+// churn is what moving service sv in cluster c from n to m replicas
+// changes the plan's churn cost by: MoveCost·(|m − cur| − |n − cur|).
+// Replicas up to today's count there save a move each; beyond it, they
+// cost one.
+func (p *problem) churn(sv *svc, c, n, m int) float64 {
+	if p.move == 0 {
+		return 0
+	}
+	cur := sv.cur[c]
+	return p.move * float64(absInt(m-cur)-absInt(n-cur))
+}
+
+// churnOf is churn for sv in c as a function of the replicas it goes
+// from and to.
+func (p *problem) churnOf(sv *svc, c int) func(a, b int) float64 {
+	return func(a, b int) float64 { return p.churn(sv, c, a, b) }
+}
+
+// replicaCost is what taking sv in c from n to m replicas costs: their
+// resources and the churn.
+func (p *problem) replicaCost(sv *svc, c, n, m int) float64 {
+	return float64(m-n)*sv.price[c] + p.churn(sv, c, n, m)
+}
+
+func absInt(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // minAt is the fewest replicas s may run in a cluster it uses: Min

@@ -27,8 +27,9 @@ func (pl *placer) redundancy() []int {
 // leaves capacity for its load l. It finds the lowest common replica
 // level T (each cluster between its Min Replicas or pin and what supply
 // allows) that suffices, opening the zone's cheapest unused candidate,
-// with Min Replicas, while no level suffices or while opening it makes
-// the levels cheaper (more clusters each lose a smaller share). Then it
+// with Min Replicas, while no level suffices, then as many more of the
+// cheapest as make the levels cheapest (more clusters each lose a
+// smaller share). Then it
 // moves load from clusters above their level to those below it, where
 // the load's reach allows, and sizes each cluster for the larger of its
 // level and its load; as survivors only grow with replicas, that holds.
@@ -42,18 +43,42 @@ func (pl *placer) ensureZone(z int, l float64) bool {
 	}
 	for {
 		lv := pl.leveller(members, -1)
-		cost, t, ok := lv.lift(l)
-		if c := pl.cheapestNew(sv.byZone[z]); c >= 0 {
-			more, _, ok2 := pl.leveller(members, c).lift(l)
-			if !ok || (ok2 && more+float64(sv.minAt(c))*pl.unit(c) < cost) {
-				pl.setN(c, sv.minAt(c))
-				members = append(members, c)
-				continue
+		cost, _, ok := lv.lift(l)
+		if !ok {
+			c := pl.cheapestNew(sv.byZone[z])
+			if c < 0 {
+				return false
+			}
+			pl.setN(c, sv.minAt(c))
+			members = append(members, c)
+			continue
+		}
+		// The cost is not convex in the number of clusters (a zone of
+		// N+2 needing 21.8 replicas of load costs 32 replicas over 8
+		// clusters, 36 over 9, 30 over 10 and 26 over 13), so open the
+		// cheapest candidates one by one to the end and keep the best
+		// prefix, not the first that stops helping.
+		var opened []int
+		bestJ, best, extra := 0, cost, 0.0
+		for {
+			c := pl.cheapestNew(sv.byZone[z])
+			if c < 0 {
+				break
+			}
+			extra += pl.addCost(c, 0, sv.minAt(c), pl.unit(c))
+			pl.setN(c, sv.minAt(c))
+			opened = append(opened, c)
+			more, _, ok := pl.leveller(append(slices.Clip(members), opened...), -1).lift(l)
+			if ok && more+extra < best {
+				bestJ, best = len(opened), more+extra
 			}
 		}
-		if !ok {
-			return false
+		for i := len(opened) - 1; i >= bestJ; i-- {
+			pl.setN(opened[i], 0)
 		}
+		members = append(members, opened[:bestJ]...)
+		lv = pl.leveller(members, -1)
+		_, t, _ := lv.lift(l)
 		pl.rebalance(members, lv, t)
 		return true
 	}
@@ -151,7 +176,10 @@ type leveller struct {
 	cap     float64
 	n, most []int     // floors and the most supply allows
 	unit    []float64 // price of one more replica
-	buf     []int
+	// churn[i](a, b) is the churn cost of member i going from a to b
+	// replicas.
+	churn []func(a, b int) float64
+	buf   []int
 }
 
 // floor is the fewest replicas the service runs in c once it is used
@@ -166,10 +194,12 @@ func (pl *placer) leveller(members []int, extra int) *leveller {
 		n := pl.n(c)
 		lv.n, lv.most = append(lv.n, pl.floor(c)), append(lv.most, n+pl.r.addable(pl.sv, c))
 		lv.unit = append(lv.unit, pl.unit(c))
+		lv.churn = append(lv.churn, pl.r.p.churnOf(pl.sv, c))
 	}
 	if extra >= 0 {
 		lv.n, lv.most = append(lv.n, pl.sv.minAt(extra)), append(lv.most, pl.r.addable(pl.sv, extra))
 		lv.unit = append(lv.unit, pl.sv.price[extra])
+		lv.churn = append(lv.churn, pl.r.p.churnOf(pl.sv, extra))
 	}
 	lv.buf = make([]int, len(lv.n))
 	return lv
@@ -190,7 +220,8 @@ func (lv *leveller) lift(l float64) (cost float64, t int, ok bool) {
 	}
 	t = sort.Search(hi+1, enough)
 	for i := range lv.n {
-		cost += float64(lv.level(i, t)-lv.n[i]) * lv.unit[i]
+		to := lv.level(i, t)
+		cost += float64(to-lv.n[i])*lv.unit[i] + lv.churn[i](lv.n[i], to)
 	}
 	return cost, t, true
 }
