@@ -32,8 +32,13 @@ import (
 // Columns of one service that are not tied to a cluster (u, θ) are free
 // when the service is. The kinds:
 //
-//   - services: a few random services and those they share a dependency
-//     with, everywhere;
+//   - services: a few services, everywhere, half the time with those
+//     they share a dependency with. Three draws in four pick each
+//     service with odds in proportion to its slack — its own cost above
+//     its fewest replicas at its cheapest candidate — halved for each
+//     neighbourhood that freed it since it last improved; the rest
+//     uniformly. On the 500×50 benchmark intent this reached 4.97M in
+//     60 s where uniform draws reached 5.00M;
 //   - clusters: a few clusters — one picked at random, preferring lightly
 //     used ones (the ones a consolidation can empty), then its region's,
 //     its continent's, then any — and every service running there, on
@@ -250,6 +255,15 @@ type search struct {
 	// used caches utilization for the incumbent usedX.
 	used  []float64
 	usedX []float64
+	// floor is a lower bound on each service's own cost (its fewest
+	// replicas at its cheapest candidate); slack caches, for the
+	// incumbent slackX, how far each service's cost is above it; stale
+	// counts the neighbourhoods that freed the service since it last
+	// improved.
+	floor  []float64
+	slack  []float64
+	slackX []float64
+	stale  []int
 }
 
 // lns improves r (a solution of the current model) until deadline, ctx,
@@ -334,6 +348,18 @@ func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline
 					j.res.RunTime.Round(time.Millisecond), improved, best.Objective))
 			}
 			se.learn(j.kind, improved, j.res.Status)
+			if se.stale != nil {
+				for i, free := range j.h.all {
+					if !free {
+						continue
+					}
+					if improved {
+						se.stale[i] = 0
+					} else {
+						se.stale[i]++
+					}
+				}
+			}
 		}
 		if failed {
 			break
@@ -478,13 +504,23 @@ func (se *search) hood(kind int, x []float64) *hood {
 	h := newHood(len(fm.svc), len(fm.cl))
 	switch kind {
 	case hoodServices:
+		// Three draws in four by slack (see slackOf), the rest uniformly.
 		// Half the time with the services they share a dependency with:
 		// those move together, but they make the sub-MIP many times
 		// bigger (on the 500×50 benchmark intent a single service
 		// alone solved in ~10 ms, with its partners it often ran out of
 		// time).
 		partners := se.rng.IntN(2) == 0
-		for _, i := range se.rng.Perm(len(fm.svc))[:min(se.size[kind], len(fm.svc))] {
+		picked := se.rng.Perm(len(fm.svc))[:min(se.size[kind], len(fm.svc))]
+		if se.rng.IntN(4) != 0 {
+			slack := se.slackOf(x)
+			for k := range picked {
+				picked[k] = se.weighted(len(fm.svc), func(i int) float64 {
+					return slack[i]*math.Pow(0.5, float64(se.stale[i])) + 1e-9
+				})
+			}
+		}
+		for _, i := range picked {
 			h.all[i] = true
 			if partners {
 				for _, t := range se.ix.related[i] {
@@ -556,6 +592,42 @@ func (se *search) seedCluster(used []float64) int {
 		}
 	}
 	return open[len(open)-1]
+}
+
+// slackOf is, per service, its own cost under x (the cost of its
+// replica and churn columns) less its floor: where the search looks
+// first for services to re-place, as those cost the most above what
+// they must. Computed once per incumbent.
+func (se *search) slackOf(x []float64) []float64 {
+	if se.slackX != nil && &se.slackX[0] == &x[0] {
+		return se.slack
+	}
+	fm := se.fm
+	if se.floor == nil {
+		se.floor, se.slack, se.stale = make([]float64, len(fm.svc)), make([]float64, len(fm.svc)), make([]int, len(fm.svc))
+		for i, r := range fm.minReplicas() {
+			cheapest := math.Inf(1)
+			for _, c := range fm.svc[i].cands {
+				cheapest = math.Min(cheapest, fm.m.ColCost[fm.svc[i].n[c]])
+			}
+			if r > 0 && !math.IsInf(cheapest, 1) {
+				se.floor[i] = r * cheapest
+			}
+		}
+	}
+	for i := range se.slack {
+		se.slack[i] = -se.floor[i]
+	}
+	for j, o := range se.ix.own {
+		if o.a >= 0 && o.a == o.b && fm.m.ColCost[j] != 0 {
+			se.slack[o.a] += fm.m.ColCost[j] * x[j]
+		}
+	}
+	for i := range se.slack {
+		se.slack[i] = math.Max(se.slack[i], 0)
+	}
+	se.slackX = x
+	return se.slack
 }
 
 // utilization is each cluster's largest used share of a resource under

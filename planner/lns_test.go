@@ -94,3 +94,30 @@ func TestSearchConsolidates(t *testing.T) {
 	}
 	t.Logf("first fit %.0f, after 3 s of search %.0f", start, obj)
 }
+
+// TestSlackOf: with a move cost of 1, a service on its cheapest cluster
+// with its fewest replicas has no slack; one on a dearer cluster has the
+// price difference; one moved from where it runs today has the churn of
+// removing it there.
+func TestSlackOf(t *testing.T) {
+	in := small(cluster("cheap", "r1", 100, 1), cluster("dear", "r1", 100, 3))
+	in.Latency = nil
+	for _, name := range []string{"a", "b", "c"} {
+		in.Services = append(in.Services, svc(name))
+		in.Demand = append(in.Demand, Demand{Service: name, Region: "r1", Amount: 20})
+	}
+	in.Current = []Placement{{Service: "c", Cluster: "dear", Replicas: 2}}
+	in.Settings.MoveCost = 1
+	fm, err := build(in, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := fm.start(&Plan{Replicas: []Assignment{{Service: "a", Cluster: "cheap", Replicas: 2},
+		{Service: "b", Cluster: "dear", Replicas: 2}, {Service: "c", Cluster: "cheap", Replicas: 2}}})
+	se := &search{fm: fm, ix: fm.index()}
+	// a: 2 at 1+1 (price and a new replica's move), its floor.
+	// b: 2 at 3+1, 4 above. c: 2 at 1+1 plus removing 2 in dear.
+	if got, want := se.slackOf(x), []float64{0, 4, 2}; !slices.EqualFunc(got, want, func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }) {
+		t.Errorf("slack %v, want %v", got, want)
+	}
+}
