@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -53,11 +54,14 @@ import (
 // decays when it does not (adaptive LNS); each has a size that grows after
 // a sub-MIP that solved to optimality without gain and shrinks after one
 // that ran out of time. Everything random comes from one generator seeded
-// by Options.Seed. With Options.LNSRounds set, each sub-MIP stops by work
-// alone (optimality, a node limit, a number of improving solutions), not
-// by a time limit, and a batch's results are applied in the order drawn,
-// so a search that ends by its round limit or its gap, not the phase's
-// clock, gives the same plan for the same seed and threads.
+// by Options.Seed. With Options.LNSRounds set, the search runs in
+// batches of disjoint neighbourhoods, each sub-MIP stops by work alone
+// (optimality, a node limit, a number of improving solutions), not by a
+// time limit, and a batch's results are applied in the order drawn, so a
+// search that ends by its round limit or its gap, not the phase's clock,
+// gives the same plan for the same seed and threads. Against the clock
+// it keeps every worker busy instead: a new neighbourhood, disjoint from
+// those running, is drawn as soon as a sub-MIP finishes.
 
 // lnsSubLimit bounds one sub-MIP's time; short, so that many
 // neighbourhoods are tried.
@@ -66,6 +70,11 @@ const lnsSubLimit = 500 * time.Millisecond
 // lnsSubNodes bounds one sub-MIP's branch-and-bound nodes, which (unlike
 // its time) is deterministic.
 const lnsSubNodes = 200
+
+// lnsDrawTries is how many draws the search makes to find a
+// neighbourhood disjoint from those running (and small enough) before it
+// waits for one to finish, or, with none running, stops.
+const lnsDrawTries = 8
 
 // lnsSubSolutions stops a sub-MIP at its second improving solution (the
 // start is the first): proving a neighbourhood optimal costs more than
@@ -283,82 +292,43 @@ func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline
 		se.weight[k] = 1
 	}
 	se.size = [hoodKinds]int{max(1, len(fm.svc)/50), 4, 3}
-	best := r
-	gap := mipGap(fm.in, s.opts)
-	workers := s.lnsWorkers()
-	for ctx.Err() == nil {
-		left := time.Until(deadline)
-		if left < lnsMinLeft || (s.opts.LNSRounds > 0 && s.rounds >= s.opts.LNSRounds) {
-			break
-		}
-		if best.Objective <= 0 || relGap(best.Objective, best.DualBound) <= gap {
-			break // nothing left to gain
-		}
-		// With a round limit the sub-MIPs are bounded by work alone
-		// (nodes, solutions), which is deterministic, not by the clock.
-		subLimit := left
-		if s.opts.LNSRounds == 0 {
-			subLimit = min(left, lnsSubLimit)
-		}
+	if s.opts.LNSRounds > 0 {
+		return se.rounds(ctx, name, r, deadline)
+	}
+	return se.async(ctx, name, r, deadline)
+}
+
+// done reports whether the search should stop with incumbent best.
+func (se *search) done(ctx context.Context, best *highs.Result, deadline time.Time) bool {
+	s := se.s
+	if ctx.Err() != nil || time.Until(deadline) < lnsMinLeft || (s.opts.LNSRounds > 0 && s.rounds >= s.opts.LNSRounds) {
+		return true
+	}
+	return best.Objective <= 0 || relGap(best.Objective, best.DualBound) <= mipGap(se.fm.in, s.opts)
+}
+
+// rounds is the deterministic search (Options.LNSRounds set): batches of
+// disjoint neighbourhoods, solved in parallel, each sub-MIP bounded by
+// work alone (nodes, solutions), not by the clock, and applied in the
+// order drawn.
+func (se *search) rounds(ctx context.Context, name string, best *highs.Result, deadline time.Time) *highs.Result {
+	workers := se.s.lnsWorkers()
+	for !se.done(ctx, best, deadline) {
 		jobs := se.batch(best.X, workers)
-		if len(jobs) == 0 {
-			continue
-		}
 		var wg sync.WaitGroup
 		for _, j := range jobs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				seed := s.opts.Seed
-				j.res, j.err = s.engine.Solve(ctx, j.sub, &highs.Options{TimeLimit: subLimit,
-					MIPRelGap: 1e-6, Threads: 1, RandomSeed: &seed, Start: j.start,
-					Extra: []highs.Option{{Name: "mip_max_nodes", Value: lnsSubNodes}, {Name: "mip_max_improving_sols", Value: lnsSubSolutions}, presolveWorkaround}})
+				se.solve(ctx, j, time.Until(deadline))
 			}()
 		}
 		wg.Wait()
 		failed := false
 		for _, j := range jobs {
-			s.rounds++
-			if j.err != nil {
+			var ok bool
+			if best, ok = se.apply(name, j, best); !ok {
 				failed = true
-				continue
-			}
-			improved := false
-			if j.res.HasSolution {
-				// Apply the job to the incumbent, which an earlier job of
-				// the batch may have changed: the jobs are disjoint, but
-				// the check below decides.
-				x := append([]float64(nil), best.X...)
-				for k, c := range j.cols {
-					x[c] = j.res.X[k]
-				}
-				fm.tidy(x)
-				obj := fm.m.Objective(x)
-				if obj < best.Objective-lnsImprove*math.Max(1, math.Abs(best.Objective)) && s.feasible(x) {
-					next := *best
-					next.X, next.Objective, next.RowActivity = x, obj, nil
-					next.Gap = relGap(obj, best.DualBound)
-					best, improved = &next, true
-					s.improved(name, best)
-				}
-			}
-			if s.opts.Log != nil {
-				s.opts.Log(fmt.Sprintf("lns %s: %s, size %d, %d columns, %d rows, %v in %v, improved %v, incumbent %.6g",
-					name, hoodNames[j.kind], se.size[j.kind], len(j.cols), j.sub.NumRows(), j.res.Status,
-					j.res.RunTime.Round(time.Millisecond), improved, best.Objective))
-			}
-			se.learn(j.kind, improved, j.res.Status)
-			if se.stale != nil {
-				for i, free := range j.h.all {
-					if !free {
-						continue
-					}
-					if improved {
-						se.stale[i] = 0
-					} else {
-						se.stale[i]++
-					}
-				}
 			}
 		}
 		if failed {
@@ -366,6 +336,105 @@ func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline
 		}
 	}
 	return best
+}
+
+// async is the search against the clock: one sub-MIP per worker at all
+// times, a new neighbourhood drawn (disjoint from those still running)
+// as soon as one finishes, so that a quick sub-MIP does not wait for a
+// slow one. In batches, the workers sat idle 30% of the time on the
+// 500×50 benchmark intent.
+func (se *search) async(ctx context.Context, name string, best *highs.Result, deadline time.Time) *highs.Result {
+	workers := se.s.lnsWorkers()
+	finished := make(chan *lnsJob, workers)
+	var running []*lnsJob
+	failed := false
+	for {
+		for tries := 0; !failed && len(running) < workers && tries < lnsDrawTries && !se.done(ctx, best, deadline); tries++ {
+			j := se.draw(best.X, running)
+			if j == nil {
+				continue
+			}
+			running = append(running, j)
+			go func() {
+				se.solve(ctx, j, time.Until(deadline))
+				finished <- j
+			}()
+		}
+		if len(running) == 0 {
+			return best
+		}
+		j := <-finished
+		running = slices.DeleteFunc(running, func(r *lnsJob) bool { return r == j })
+		var ok bool
+		if best, ok = se.apply(name, j, best); !ok {
+			failed = true
+		}
+	}
+}
+
+// solve solves job j's sub-MIP from its start, with left the time the
+// phase has left. Against the clock a sub-MIP gets lnsSubLimit (2 s
+// for a sub-MIP that re-places one service alone reached no better on
+// the 500×50 benchmark intent); with Options.LNSRounds set, nodes and
+// solutions bound the work and the phase's time is only a backstop.
+func (se *search) solve(ctx context.Context, j *lnsJob, left time.Duration) {
+	s := se.s
+	seed := s.opts.Seed
+	limit := lnsSubLimit
+	if s.opts.LNSRounds > 0 {
+		limit = left
+	}
+	j.res, j.err = s.engine.Solve(ctx, j.sub, &highs.Options{TimeLimit: min(limit, left),
+		MIPRelGap: 1e-6, Threads: 1, RandomSeed: &seed, Start: j.start,
+		Extra: []highs.Option{{Name: "mip_max_nodes", Value: lnsSubNodes}, {Name: "mip_max_improving_sols", Value: lnsSubSolutions}, presolveWorkaround}})
+}
+
+// apply counts finished job j, applies its sub-MIP's solution to the
+// incumbent best if that makes a better feasible plan, and learns from
+// it. ok is false if the engine failed.
+func (se *search) apply(name string, j *lnsJob, best *highs.Result) (next *highs.Result, ok bool) {
+	s, fm := se.s, se.fm
+	s.rounds++
+	if j.err != nil {
+		return best, false
+	}
+	improved := false
+	if j.res.HasSolution {
+		// Apply the job to the incumbent, which other jobs may have
+		// changed since it was drawn: the neighbourhoods are disjoint,
+		// but the check below decides.
+		x := append([]float64(nil), best.X...)
+		for k, c := range j.cols {
+			x[c] = j.res.X[k]
+		}
+		fm.tidy(x)
+		obj := fm.m.Objective(x)
+		if obj < best.Objective-lnsImprove*math.Max(1, math.Abs(best.Objective)) && s.feasible(x) {
+			r := *best
+			r.X, r.Objective, r.RowActivity = x, obj, nil
+			r.Gap = relGap(obj, best.DualBound)
+			best, improved = &r, true
+			s.improved(name, best)
+		}
+	}
+	if s.opts.Log != nil {
+		s.opts.Log(fmt.Sprintf("lns %s: %s, size %d, %d columns, %d rows, %v in %v, improved %v, incumbent %.6g",
+			name, hoodNames[j.kind], se.size[j.kind], len(j.cols), j.sub.NumRows(), j.res.Status,
+			j.res.RunTime.Round(time.Millisecond), improved, best.Objective))
+	}
+	se.learn(j.kind, improved, j.res.Status)
+	if se.stale != nil {
+		for i, free := range j.h.all {
+			switch {
+			case !free:
+			case improved:
+				se.stale[i] = 0
+			default:
+				se.stale[i]++
+			}
+		}
+	}
+	return best, true
 }
 
 // lnsJob is one sub-MIP of a batch.
@@ -397,27 +466,35 @@ const lnsMaxWorkers = 4
 func (se *search) batch(x []float64, n int) []*lnsJob {
 	var jobs []*lnsJob
 	for range n {
-		kind := se.pick(x)
-		h := se.hood(kind, x)
-		if h == nil {
-			se.weight[kind] = 0
-			continue
+		if j := se.draw(x, jobs); j != nil {
+			jobs = append(jobs, j)
 		}
-		if overlapping(h, jobs) {
-			continue
-		}
-		sub, cols := se.restrict(h, x)
-		if len(cols) == 0 {
-			se.learn(kind, false, highs.StatusTimeLimit) // too big: shrink
-			continue
-		}
-		start := make([]float64, len(cols))
-		for k, j := range cols {
-			start[k] = x[j]
-		}
-		jobs = append(jobs, &lnsJob{kind: kind, h: h, sub: sub, cols: cols, start: start})
 	}
 	return jobs
+}
+
+// draw draws one neighbourhood around x and builds its sub-model; nil if
+// the draw overlaps one of busy, its kind has none, or it is too big.
+func (se *search) draw(x []float64, busy []*lnsJob) *lnsJob {
+	kind := se.pick(x)
+	h := se.hood(kind, x)
+	if h == nil {
+		se.weight[kind] = 0
+		return nil
+	}
+	if overlapping(h, busy) {
+		return nil
+	}
+	sub, cols := se.restrict(h, x)
+	if len(cols) == 0 {
+		se.learn(kind, false, highs.StatusTimeLimit) // too big: shrink
+		return nil
+	}
+	start := make([]float64, len(cols))
+	for k, j := range cols {
+		start[k] = x[j]
+	}
+	return &lnsJob{kind: kind, h: h, sub: sub, cols: cols, start: start}
 }
 
 // overlapping reports whether h shares a service or a cluster with a job's
