@@ -379,14 +379,11 @@ func (ev *evacuation) lift(sv *svc, zone []int, l float64) bool {
 		}
 	}
 	for {
-		lv := &leveller{k: sv.k, cap: sv.cap}
+		lv := &leveller{k: sv.k, cap: sv.cap, move: r.p.move}
 		for _, c := range members {
 			n := r.n[sv.idx*r.nc+c]
-			lv.n, lv.most = append(lv.n, n), append(lv.most, n+r.addable(sv, c))
-			lv.unit = append(lv.unit, sv.price[c])
-			lv.churn = append(lv.churn, r.p.churnOf(sv, c))
+			lv.add(n, n+r.addable(sv, c), sv.price[c], sv.cur[c])
 		}
-		lv.buf = make([]int, len(lv.n))
 		if _, t, ok := lv.lift(l); ok {
 			for i, c := range members {
 				ev.touch(sv.idx, c)

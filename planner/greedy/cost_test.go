@@ -61,3 +61,20 @@ func TestNPlus2NonConvexSpread(t *testing.T) {
 		t.Errorf("N+2 uses %d clusters and %d replicas, want 13 and 26: %v", len(p.Replicas), total, p.Replicas)
 	}
 }
+
+// TestRezone: N+1 within Max Clusters 3 and 28 replicas of load. Region
+// r1's clusters are the cheapest, but one holds only 2 replicas, so
+// there the others need 26 each (losing one leaves 2 + 26): 54 replicas
+// at 1. Region r2's three take 14 each: 42 at 1.1, the cheaper plan,
+// which placing again without r1 finds.
+func TestRezone(t *testing.T) {
+	in := intent(cluster("a", "r1", 2, 1), cluster("b", "r1", 100, 1), cluster("c", "r1", 100, 1),
+		cluster("d", "r2", 100, 1.1), cluster("e", "r2", 100, 1.1), cluster("f", "r2", 100, 1.1))
+	s := service("web")
+	s.Redundancy, s.MaxClusters = 1, 3
+	in.Services = []planner.Service{s}
+	in.Demand = []planner.Demand{{Service: "web", Region: "r1", Amount: 280}}
+	p := plan(t, in)
+	wantUnmet(t, p, nil)
+	wantReplicas(t, p, map[string]int{"web/d": 14, "web/e": 14, "web/f": 14})
+}

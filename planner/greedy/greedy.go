@@ -71,6 +71,13 @@
 // of these placements (less unplaced load, most important priority
 // first; the earliest on a tie) is kept.
 //
+// Another zone. A service under N+k that the first placement serves in
+// full is placed again without each zone it used, one at a time, and
+// the cheapest of these placements (prices and churn) that still serves
+// everything is kept: items choose clusters one at a time, and a zone
+// whose clusters turn out small or unequal can cost far more than the
+// next.
+//
 // Opening a cluster. Charging FixedCost/E decides whether to open a
 // cluster with a fixed cost at all, as if nothing else would ever run
 // there. Which one to open, once opening one is the cheapest choice, is

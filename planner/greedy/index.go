@@ -336,12 +336,6 @@ func (p *problem) churn(sv *svc, c, n, m int) float64 {
 	return p.move * float64(absInt(m-cur)-absInt(n-cur))
 }
 
-// churnOf is churn for sv in c as a function of the replicas it goes
-// from and to.
-func (p *problem) churnOf(sv *svc, c int) func(a, b int) float64 {
-	return func(a, b int) float64 { return p.churn(sv, c, a, b) }
-}
-
 // replicaCost is what taking sv in c from n to m replicas costs: their
 // resources and the churn.
 func (p *problem) replicaCost(sv *svc, c, n, m int) float64 {

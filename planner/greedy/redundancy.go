@@ -42,7 +42,7 @@ func (pl *placer) ensureZone(z int, l float64) bool {
 		}
 	}
 	for {
-		lv := pl.leveller(members, -1)
+		lv := pl.leveller(members)
 		cost, _, ok := lv.lift(l)
 		if !ok {
 			c := pl.cheapestNew(sv.byZone[z])
@@ -68,7 +68,8 @@ func (pl *placer) ensureZone(z int, l float64) bool {
 			extra += pl.addCost(c, 0, sv.minAt(c), pl.unit(c))
 			pl.setN(c, sv.minAt(c))
 			opened = append(opened, c)
-			more, _, ok := pl.leveller(append(slices.Clip(members), opened...), -1).lift(l)
+			pl.addMember(lv, c)
+			more, _, ok := lv.lift(l)
 			if ok && more+extra < best {
 				bestJ, best = len(opened), more+extra
 			}
@@ -77,7 +78,7 @@ func (pl *placer) ensureZone(z int, l float64) bool {
 			pl.setN(opened[i], 0)
 		}
 		members = append(members, opened[:bestJ]...)
-		lv = pl.leveller(members, -1)
+		lv = pl.leveller(members)
 		_, t, _ := lv.lift(l)
 		pl.rebalance(members, lv, t)
 		return true
@@ -166,7 +167,7 @@ func (pl *placer) maxCarry(z int) float64 {
 	if len(cs) <= sv.k {
 		return 0
 	}
-	lv := pl.leveller(cs, -1)
+	lv := pl.leveller(cs)
 	return lv.survivors(slices.Max(lv.most)) * sv.cap
 }
 
@@ -176,33 +177,35 @@ type leveller struct {
 	cap     float64
 	n, most []int     // floors and the most supply allows
 	unit    []float64 // price of one more replica
-	// churn[i](a, b) is the churn cost of member i going from a to b
-	// replicas.
-	churn []func(a, b int) float64
-	buf   []int
+	cur     []int     // replicas today (churn is priced against them)
+	move    float64   // the move cost
+	buf     []int
+}
+
+// add adds a member with floor n, at most most replicas, and the given
+// price per replica and replicas today.
+func (lv *leveller) add(n, most int, unit float64, cur int) {
+	lv.n, lv.most = append(lv.n, n), append(lv.most, most)
+	lv.unit, lv.cur = append(lv.unit, unit), append(lv.cur, cur)
+	lv.buf = append(lv.buf, 0)
 }
 
 // floor is the fewest replicas the service runs in c once it is used
 // there: Min Replicas or a pin.
 func (pl *placer) floor(c int) int { return max(pl.r.base(pl.sv, c), pl.sv.minAt(c)) }
 
-// leveller is for the given clusters of the service and, if extra ≥ 0,
-// cluster extra opened with Min Replicas.
-func (pl *placer) leveller(members []int, extra int) *leveller {
-	lv := &leveller{k: pl.sv.k, cap: pl.sv.cap}
+// leveller is for the given clusters of the service.
+func (pl *placer) leveller(members []int) *leveller {
+	lv := &leveller{k: pl.sv.k, cap: pl.sv.cap, move: pl.r.p.move}
 	for _, c := range members {
-		n := pl.n(c)
-		lv.n, lv.most = append(lv.n, pl.floor(c)), append(lv.most, n+pl.r.addable(pl.sv, c))
-		lv.unit = append(lv.unit, pl.unit(c))
-		lv.churn = append(lv.churn, pl.r.p.churnOf(pl.sv, c))
+		pl.addMember(lv, c)
 	}
-	if extra >= 0 {
-		lv.n, lv.most = append(lv.n, pl.sv.minAt(extra)), append(lv.most, pl.r.addable(pl.sv, extra))
-		lv.unit = append(lv.unit, pl.sv.price[extra])
-		lv.churn = append(lv.churn, pl.r.p.churnOf(pl.sv, extra))
-	}
-	lv.buf = make([]int, len(lv.n))
 	return lv
+}
+
+// addMember adds cluster c, as the service runs there now, to lv.
+func (pl *placer) addMember(lv *leveller, c int) {
+	lv.add(pl.floor(c), pl.n(c)+pl.r.addable(pl.sv, c), pl.unit(c), pl.sv.cur[c])
 }
 
 // lift finds the least level t at which the clusters carry load l after
@@ -221,7 +224,7 @@ func (lv *leveller) lift(l float64) (cost float64, t int, ok bool) {
 	t = sort.Search(hi+1, enough)
 	for i := range lv.n {
 		to := lv.level(i, t)
-		cost += float64(to-lv.n[i])*lv.unit[i] + lv.churn[i](lv.n[i], to)
+		cost += float64(to-lv.n[i])*lv.unit[i] + lv.move*float64(absInt(to-lv.cur[i])-absInt(lv.n[i]-lv.cur[i]))
 	}
 	return cost, t, true
 }
