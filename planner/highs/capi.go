@@ -10,10 +10,10 @@ package highs
 typedef char auxon_highsint_must_be_32_bit[(sizeof(HighsInt) == 4) ? 1 : -1];
 
 // auxon_state is shared between Go and the C callback. interrupt is set by
-// Go (atomically) when the solve's context ends; handle is a cgo.Handle of
-// the Go-side callState.
-// stop_at_root, set before the solve, makes the MIP stop at its first
-// interrupt check after an LP has been solved (the root LP).
+// Go (atomically) when the solve's context ends; stop_at_root, set before
+// the solve, makes the MIP stop at its first interrupt check once it has
+// spent LP iterations (after the root LP, or after the LP that repairs an
+// infeasible start); handle is a cgo.Handle of the Go-side callState.
 typedef struct {
 	int interrupt;
 	int stop_at_root;

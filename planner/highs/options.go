@@ -27,7 +27,9 @@ type Options struct {
 	// interrupt check: the result's dual bound is then the root LP's (and
 	// whatever HiGHS proved before), its status StatusInterrupted, and
 	// its solution the start or what HiGHS found before. For when only
-	// the bound is wanted.
+	// the bound is wanted, with a feasible Start: the first LP HiGHS
+	// solves stops it, and with an infeasible start that is the LP that
+	// repairs it.
 	StopAtRoot bool
 
 	// Start is a MIP start: a value for every column, handed to HiGHS
