@@ -49,10 +49,10 @@
 // as it can. Spare capacity of replicas already there is free; new
 // replicas cost Σ_r Shape[r]·Price[r] plus the churn they cause or save
 // (MoveCost each beyond the cluster's Current replicas, minus MoveCost
-// each up to them), plus FixedCost/E each when
-// nothing runs in the cluster yet (E: the replicas the service is
-// expected to need, at least Min Replicas), times m/(m−k) under N+k in
-// a zone of m candidates (the least spare capacity the zone will need);
+// each up to them), plus FixedCost/E each when nothing runs in the
+// cluster yet (E: the replicas the service is expected to need, at
+// least Min Replicas), times m/(m−k) under N+k in a zone of m
+// candidates (the least spare capacity the zone will need);
 // a cluster newly used gets at least Min Replicas. What a cluster can
 // take is bounded by its supply left, a reservation's Max, and the
 // bounds below; a new cluster is opened only within Max Clusters,
