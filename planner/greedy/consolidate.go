@@ -279,7 +279,7 @@ func (ev *evacuation) saves() bool {
 	}
 	for _, j := range ev.journal {
 		pr := p.svcs[j.s].price[j.c]
-		delta += p.replicaCost(p.svcs[j.s], j.c, j.n, r.n[j.s*r.nc+j.c])
+		delta += p.replicaCost(p.svcs[j.s], j.c, j.n, r.n[j.s*r.nc+j.c], pr)
 		scale += float64(j.n) * pr
 	}
 	return delta < -1e-9*math.Max(1, scale)
@@ -332,7 +332,7 @@ func (ev *evacuation) move(sv *svc) bool {
 			if r.n[sv.idx*r.nc+d] > 0 || m <= 0 || !ev.isCand(sv, d) || r.addable(sv, d) < m {
 				continue
 			}
-			if cost := p.replicaCost(sv, d, 0, m); cost < bestCost {
+			if cost := p.replicaCost(sv, d, 0, m, sv.price[d]); cost < bestCost {
 				best, bestCost = d, cost
 			}
 		}
@@ -400,7 +400,7 @@ func (ev *evacuation) lift(sv *svc, zone []int, l float64) bool {
 			if d == ev.c || r.n[sv.idx*r.nc+d] > 0 || (r.hosts[d] == 0 && d != ev.extra) || m <= 0 || r.addable(sv, d) < m {
 				continue
 			}
-			if cost := r.p.replicaCost(sv, d, 0, m); cost < bestCost {
+			if cost := r.p.replicaCost(sv, d, 0, m, sv.price[d]); cost < bestCost {
 				best, bestCost = d, cost
 			}
 		}
@@ -450,7 +450,7 @@ func (ev *evacuation) place(sv *svc, pc piece, out []depRoute) bool {
 			if n == 0 {
 				need = max(need, sv.minAt(d))
 			}
-			score := r.p.replicaCost(sv, d, n, need) / x
+			score := r.p.replicaCost(sv, d, n, need, sv.price[d]) / x
 			left := r.leftAfter(sv, d, need-n)
 			if score < bestScore || (score == bestScore && left < bestLeft) {
 				best, bestX, bestN, bestScore, bestLeft = d, x, need, score, left

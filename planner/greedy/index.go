@@ -336,10 +336,11 @@ func (p *problem) churn(sv *svc, c, n, m int) float64 {
 	return p.move * float64(absInt(m-cur)-absInt(n-cur))
 }
 
-// replicaCost is what taking sv in c from n to m replicas costs: their
-// resources and the churn.
-func (p *problem) replicaCost(sv *svc, c, n, m int) float64 {
-	return float64(m-n)*sv.price[c] + p.churn(sv, c, n, m)
+// replicaCost is what taking sv in c from n to m replicas costs at unit
+// per replica (its price, or with a share of a fixed cost), with the
+// churn that adds or saves.
+func (p *problem) replicaCost(sv *svc, c, n, m int, unit float64) float64 {
+	return float64(m-n)*unit + p.churn(sv, c, n, m)
 }
 
 func absInt(x int) int {

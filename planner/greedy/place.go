@@ -136,7 +136,7 @@ func (pl *placer) rezone() {
 func (pl *placer) cost() float64 {
 	cost := 0.0
 	for _, c := range pl.sv.cand {
-		cost += pl.r.p.replicaCost(pl.sv, c, 0, pl.n(c))
+		cost += pl.r.p.replicaCost(pl.sv, c, 0, pl.n(c), pl.sv.price[c])
 	}
 	return cost
 }
@@ -281,12 +281,6 @@ func (pl *placer) unit(c int) float64 {
 	return u
 }
 
-// addCost is what taking the service in c from n to need replicas
-// costs, at unit per replica, with the churn it adds or saves.
-func (pl *placer) addCost(c, n, need int, unit float64) float64 {
-	return float64(need-n)*unit + pl.r.p.churn(pl.sv, c, n, need)
-}
-
 // rank is unit with the fixed cost shared as shareFixed does: it decides
 // which cluster to open once opening one is the cheapest choice.
 func (pl *placer) rank(c int) float64 {
@@ -384,7 +378,7 @@ func (pl *placer) assign(it *item) {
 			if n == 0 {
 				need = max(need, sv.minAt(c))
 			}
-			tier, score := 0, pl.addCost(c, n, need, pl.unit(c))/x*pl.spare(z)
+			tier, score := 0, pl.r.p.replicaCost(sv, c, n, need, pl.unit(c))/x*pl.spare(z)
 			if pl.mode == byRoom && n == 0 {
 				tier, score = 1, -room
 			}
@@ -392,7 +386,7 @@ func (pl *placer) assign(it *item) {
 				best, bestX, bestN, bestTier, bestScore = c, x, need, tier, score
 			}
 			if tier == 0 && pl.opens(c) {
-				if s := pl.addCost(c, n, need, pl.rank(c)) / x * pl.spare(z); s < openScore {
+				if s := pl.r.p.replicaCost(sv, c, n, need, pl.rank(c)) / x * pl.spare(z); s < openScore {
 					open, openX, openN, openScore = c, x, need, s
 				}
 			}
@@ -436,7 +430,7 @@ func (pl *placer) cheapestNew(cs []int) int {
 		if pl.n(c) > 0 || m <= 0 || !pl.canOpen(c, false) || pl.r.addable(pl.sv, c) < m {
 			continue
 		}
-		cost := pl.addCost(c, 0, m, pl.rank(c))
+		cost := pl.r.p.replicaCost(pl.sv, c, 0, m, pl.rank(c))
 		if pl.mode == byRoom {
 			cost = -float64(pl.r.addable(pl.sv, c))
 		}

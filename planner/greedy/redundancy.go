@@ -65,7 +65,7 @@ func (pl *placer) ensureZone(z int, l float64) bool {
 			if c < 0 {
 				break
 			}
-			extra += pl.addCost(c, 0, sv.minAt(c), pl.unit(c))
+			extra += pl.r.p.replicaCost(sv, c, 0, sv.minAt(c), pl.unit(c))
 			pl.setN(c, sv.minAt(c))
 			opened = append(opened, c)
 			pl.addMember(lv, c)
