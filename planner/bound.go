@@ -71,12 +71,11 @@ func (fm *formulation) minReplicas() []float64 {
 	return out
 }
 
-// coverBound is the larger of the two bounds above, or −Inf if neither
-// could be computed.
-func (s *solver) coverBound(ctx context.Context) float64 {
-	fm := s.fm
-	reps := fm.minReplicas()
-	perService := fm.churn
+// floors is, per service, R_s times its cheapest replica (the cost of its
+// replica column in its cheapest candidate): the per-service bound's
+// terms, and what the search measures a service's slack from.
+func (fm *formulation) floors(reps []float64) []float64 {
+	out := make([]float64, len(fm.svc))
 	for i, sv := range fm.svc {
 		if reps[i] == 0 {
 			continue
@@ -86,11 +85,27 @@ func (s *solver) coverBound(ctx context.Context) float64 {
 			cheapest = math.Min(cheapest, fm.m.ColCost[sv.n[c]])
 		}
 		if !math.IsInf(cheapest, 1) {
-			perService += reps[i] * cheapest
+			out[i] = reps[i] * cheapest
 		}
 	}
-	cover := s.cover(ctx, reps)
-	return math.Max(perService, cover)
+	return out
+}
+
+// coverBound is the larger of the two bounds above, or −Inf if neither
+// could be computed. It depends on the intent alone, so it is computed
+// once per Solve.
+func (s *solver) coverBound(ctx context.Context) float64 {
+	if s.coverDone {
+		return s.coverValue
+	}
+	fm := s.fm
+	reps := fm.minReplicas()
+	perService := fm.churn
+	for _, f := range fm.floors(reps) {
+		perService += f
+	}
+	s.coverValue, s.coverDone = math.Max(perService, s.cover(ctx, reps)), true
+	return s.coverValue
 }
 
 // cover solves the cheapest-cover MILP and returns its proven bound.

@@ -588,14 +588,17 @@ func (se *search) hood(kind int, x []float64) *hood {
 		// alone solved in ~10 ms, with its partners it often ran out of
 		// time).
 		partners := se.rng.IntN(2) == 0
-		picked := se.rng.Perm(len(fm.svc))[:min(se.size[kind], len(fm.svc))]
+		n := min(se.size[kind], len(fm.svc))
+		var picked []int
 		if se.rng.IntN(4) != 0 {
 			slack := se.slackOf(x)
-			for k := range picked {
-				picked[k] = se.weighted(len(fm.svc), func(i int) float64 {
+			for range n {
+				picked = append(picked, se.weighted(len(fm.svc), func(i int) float64 {
 					return slack[i]*math.Pow(0.5, float64(se.stale[i])) + 1e-9
-				})
+				}))
 			}
+		} else {
+			picked = se.rng.Perm(len(fm.svc))[:n]
 		}
 		for _, i := range picked {
 			h.all[i] = true
@@ -681,16 +684,7 @@ func (se *search) slackOf(x []float64) []float64 {
 	}
 	fm := se.fm
 	if se.floor == nil {
-		se.floor, se.slack, se.stale = make([]float64, len(fm.svc)), make([]float64, len(fm.svc)), make([]int, len(fm.svc))
-		for i, r := range fm.minReplicas() {
-			cheapest := math.Inf(1)
-			for _, c := range fm.svc[i].cands {
-				cheapest = math.Min(cheapest, fm.m.ColCost[fm.svc[i].n[c]])
-			}
-			if r > 0 && !math.IsInf(cheapest, 1) {
-				se.floor[i] = r * cheapest
-			}
-		}
+		se.floor, se.slack, se.stale = fm.floors(fm.minReplicas()), make([]float64, len(fm.svc)), make([]int, len(fm.svc))
 	}
 	for i := range se.slack {
 		se.slack[i] = -se.floor[i]

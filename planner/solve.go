@@ -256,6 +256,9 @@ type solver struct {
 	firstPlan, lastPlan time.Duration
 	// planBound is the full-demand phase's bound (−Inf before it ran).
 	planBound float64
+	// coverValue is coverBound's result once coverDone.
+	coverValue float64
+	coverDone  bool
 	// allServed is true once the elastic phases have fixed every level's
 	// unmet demand at zero: the cost phase then serves all reachable
 	// demand, and the cover bound holds for it.
