@@ -217,25 +217,21 @@ func subPlan(p *Plan, services map[string]bool) *Plan {
 	if p == nil {
 		return nil
 	}
-	out := &Plan{}
-	for _, a := range p.Replicas {
-		if services[a.Service] {
-			out.Replicas = append(out.Replicas, a)
-		}
+	return &Plan{
+		Replicas:         ofServices(p.Replicas, services, func(a Assignment) string { return a.Service }),
+		Routes:           ofServices(p.Routes, services, func(r Route) string { return r.Service }),
+		DependencyRoutes: ofServices(p.DependencyRoutes, services, func(r DependencyRoute) string { return r.Service }),
+		Unmet:            ofServices(p.Unmet, services, func(u Shortfall) string { return u.Service }),
 	}
-	for _, r := range p.Routes {
-		if services[r.Service] {
-			out.Routes = append(out.Routes, r)
-		}
-	}
-	for _, r := range p.DependencyRoutes {
-		if services[r.Service] {
-			out.DependencyRoutes = append(out.DependencyRoutes, r)
-		}
-	}
-	for _, u := range p.Unmet {
-		if services[u.Service] {
-			out.Unmet = append(out.Unmet, u)
+}
+
+// ofServices is the rows of xs whose service (by svc) is in services, in
+// order; nil if none.
+func ofServices[T any](xs []T, services map[string]bool, svc func(T) string) []T {
+	var out []T
+	for _, x := range xs {
+		if services[svc(x)] {
+			out = append(out, x)
 		}
 	}
 	return out
