@@ -123,33 +123,27 @@ type evacuation struct {
 // mergePieces sums pieces from the same origin or the same dependency
 // and cluster, in order of first appearance.
 func mergePieces(ps []piece) []piece {
-	var out []piece
-	at := map[[3]int]int{}
-	for _, pc := range ps {
-		k := [3]int{pc.o, pc.d, pc.from}
-		if i, ok := at[k]; ok {
-			out[i].x += pc.x
-			continue
-		}
-		at[k] = len(out)
-		out = append(out, pc)
-	}
-	return out
+	return sumSame(ps, func(pc piece) [3]int { return [3]int{pc.o, pc.d, pc.from} }, func(pc *piece) *float64 { return &pc.x })
 }
 
 // mergeDep sums routes of the same dependency to the same cluster, in
 // order of first appearance.
 func mergeDep(rs []depRoute) []depRoute {
-	var out []depRoute
-	at := map[[2]int]int{}
-	for _, dr := range rs {
-		k := [2]int{dr.d, dr.to}
-		if i, ok := at[k]; ok {
-			out[i].x += dr.x
+	return sumSame(rs, func(dr depRoute) [2]int { return [2]int{dr.d, dr.to} }, func(dr *depRoute) *float64 { return &dr.x })
+}
+
+// sumSame merges the elements of xs with the same key into the first of
+// them, adding up their amounts, in order of first appearance.
+func sumSame[T any, K comparable](xs []T, key func(T) K, amount func(*T) *float64) []T {
+	var out []T
+	at := map[K]int{}
+	for _, x := range xs {
+		if i, ok := at[key(x)]; ok {
+			*amount(&out[i]) += *amount(&x)
 			continue
 		}
-		at[k] = len(out)
-		out = append(out, dr)
+		at[key(x)] = len(out)
+		out = append(out, x)
 	}
 	return out
 }
