@@ -23,7 +23,10 @@ func TestEngineStopsAtRoot(t *testing.T) {
 	in := planner.Generate(planner.GenConfig{Seed: 1, Services: 300, Clusters: 30, Regions: 6, Continents: 3})
 	var mu sync.Mutex
 	var interrupted bool
-	res, err := planner.Solve(context.Background(), in, planner.Options{TimeLimit: 10 * time.Second, MIPGap: 1e-4,
+	// The root LP takes ~3 s here, of the 12 s (60% of 20 s) HiGHS may
+	// take: room for a slower machine, which would otherwise stop HiGHS
+	// by its time limit instead.
+	res, err := planner.Solve(context.Background(), in, planner.Options{TimeLimit: 20 * time.Second, MIPGap: 1e-4,
 		Start: greedy.Plan(in), Log: func(l string) {
 			mu.Lock()
 			defer mu.Unlock()
