@@ -588,17 +588,14 @@ func (se *search) hood(kind int, x []float64) *hood {
 		// alone solved in ~10 ms, with its partners it often ran out of
 		// time).
 		partners := se.rng.IntN(2) == 0
-		n := min(se.size[kind], len(fm.svc))
-		var picked []int
+		picked := se.rng.Perm(len(fm.svc))[:min(se.size[kind], len(fm.svc))]
 		if se.rng.IntN(4) != 0 {
 			slack := se.slackOf(x)
-			for range n {
-				picked = append(picked, se.weighted(len(fm.svc), func(i int) float64 {
+			for k := range picked {
+				picked[k] = se.weighted(len(fm.svc), func(i int) float64 {
 					return slack[i]*math.Pow(0.5, float64(se.stale[i])) + 1e-9
-				}))
+				})
 			}
-		} else {
-			picked = se.rng.Perm(len(fm.svc))[:n]
 		}
 		for _, i := range picked {
 			h.all[i] = true
