@@ -684,6 +684,9 @@ func (s *solver) lagrangeWanted(name string, r *highs.Result) bool {
 func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result, budget time.Duration, end time.Time) {
 	lp := s.lp
 	if lp == nil {
+		if time.Until(end) < lnsMinLeft {
+			return // a time limit of zero or less would mean none
+		}
 		relax := *s.fm.m
 		relax.Integer = nil
 		var err error
