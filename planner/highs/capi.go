@@ -10,13 +10,10 @@ package highs
 typedef char auxon_highsint_must_be_32_bit[(sizeof(HighsInt) == 4) ? 1 : -1];
 
 // auxon_state is shared between Go and the C callback. interrupt is set by
-// Go (atomically) when the solve's context ends; stop_at_root, set before
-// the solve, makes the MIP stop at its first interrupt check once it has
-// spent LP iterations (after the root LP, or after the LP that repairs an
-// infeasible start); handle is a cgo.Handle of the Go-side callState.
+// Go (atomically) when the solve's context ends; handle is a cgo.Handle of
+// the Go-side callState.
 typedef struct {
 	int interrupt;
-	int stop_at_root;
 	uintptr_t handle;
 } auxon_state;
 
@@ -28,10 +25,6 @@ static void auxon_callback(int type, const char* msg, const HighsCallbackDataOut
 	if (type == kHighsCallbackSimplexInterrupt || type == kHighsCallbackIpmInterrupt ||
 	    type == kHighsCallbackMipInterrupt) {
 		if (in != NULL && __atomic_load_n(&st->interrupt, __ATOMIC_ACQUIRE)) {
-			in->user_interrupt = 1;
-		}
-		if (in != NULL && st->stop_at_root && type == kHighsCallbackMipInterrupt && out != NULL &&
-		    out->mip_total_lp_iterations > 0) {
 			in->user_interrupt = 1;
 		}
 		return;
@@ -113,9 +106,6 @@ func newInstance(opts *Options) (*instance, error) {
 	if in.state == nil {
 		in.close()
 		return nil, errors.New("highs: out of memory")
-	}
-	if opts != nil && opts.StopAtRoot {
-		in.state.stop_at_root = 1
 	}
 	if C.auxon_set_callback(h, in.state) == C.kHighsStatusError {
 		in.close()

@@ -598,29 +598,3 @@ func TestCancelRacesClose(t *testing.T) {
 	}
 	wg.Wait()
 }
-
-// TestStopAtRoot: a MIP that takes branching stops after its root LP,
-// before any node, with the LP's bound, reported as interrupted.
-func TestStopAtRoot(t *testing.T) {
-	m := marketSplit(6, 50, 7)
-	lp := *m
-	lp.Integer = nil
-	relaxed, err := Solve(context.Background(), &lp, nil)
-	if err != nil || relaxed.Status != StatusOptimal {
-		t.Fatalf("LP: %v %v", err, relaxed.Status)
-	}
-	r, err := Solve(context.Background(), m, &Options{StopAtRoot: true, TimeLimit: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Status != StatusInterrupted || r.Nodes != 0 || r.Iterations == 0 {
-		t.Errorf("status %v after %d nodes and %d LP iterations, want interrupted after the root LP", r.Status, r.Nodes, r.Iterations)
-	}
-	if r.DualBound < relaxed.Objective-tol || r.DualBound > relaxed.Objective+1e-3*math.Max(1, math.Abs(relaxed.Objective)) {
-		t.Errorf("bound %g, want the root LP's %g", r.DualBound, relaxed.Objective)
-	}
-	full, err := Solve(context.Background(), m, &Options{TimeLimit: 500 * time.Millisecond})
-	if err != nil || full.Nodes == 0 {
-		t.Errorf("without StopAtRoot: %v, %d nodes; the model must need branching for this test", err, full.Nodes)
-	}
-}

@@ -23,15 +23,6 @@ type Options struct {
 	// accepted for a float option) or string.
 	Extra []Option
 
-	// StopAtRoot stops a MIP once its root LP is solved, at HiGHS's next
-	// interrupt check: the result's dual bound is then the root LP's (and
-	// whatever HiGHS proved before), its status StatusInterrupted, and
-	// its solution the start or what HiGHS found before. For when only
-	// the bound is wanted, with a feasible Start: the first LP HiGHS
-	// solves stops it, and with an infeasible start that is the LP that
-	// repairs it.
-	StopAtRoot bool
-
 	// Start is a MIP start: a value for every column, handed to HiGHS
 	// with Highs_setSolution before the solve. HiGHS uses it as its first
 	// incumbent if it is feasible and otherwise tries to repair it.
