@@ -899,11 +899,7 @@ func (s *solver) improved(name string, r *highs.Result) {
 	if s.firstPlan < 0 {
 		s.firstPlan = s.lastPlan
 	}
-	if s.opts.Progress == nil {
-		return
-	}
-	s.opts.Progress(Progress{Phase: name, Progress: highs.Progress{
-		Elapsed: time.Since(s.began), Incumbent: r.Objective, Bound: r.DualBound, Gap: r.Gap, Improved: true}})
+	s.progress(name, r, true)
 }
 
 // relGap is HiGHS's relative gap: (objective − bound) / |objective|.

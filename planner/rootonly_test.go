@@ -32,7 +32,7 @@ func TestLargeModelRootLP(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var lagrange bool
-	// The LP takes ~3 s here, of the 12 s (60% of 20 s) it may take:
+	// The LP takes a few seconds here, of the 12 s (60% of 20 s) it may take:
 	// room for a slower machine.
 	res, err := planner.Solve(context.Background(), in, planner.Options{TimeLimit: 20 * time.Second, MIPGap: 1e-4,
 		Start: greedy.Plan(in), Log: func(l string) {

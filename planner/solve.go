@@ -642,10 +642,7 @@ func (s *solver) engineRun(ctx context.Context, name string, budget time.Duratio
 // 4,667,091 on the 500×50 benchmark intent, in about the same time,
 // but no duals.)
 func (s *solver) rootLP(ctx context.Context, name string, limit time.Duration) (*highs.Result, error) {
-	lp := *s.fm.m
-	lp.Integer = nil
-	r, err := s.engine.Solve(ctx, &lp, &highs.Options{TimeLimit: limit, Threads: s.opts.Threads, Log: s.opts.Log,
-		Extra: []highs.Option{presolveWorkaround}})
+	r, err := s.relaxation(ctx, limit, s.opts.Log)
 	if err != nil {
 		return nil, fmt.Errorf("solve phase %q: %w", name, err)
 	}
@@ -654,15 +651,24 @@ func (s *solver) rootLP(ctx context.Context, name string, limit time.Duration) (
 		s.lp = r
 		res.DualBound, res.Gap = r.Objective, relGap(res.Objective, r.Objective)
 	}
-	s.progress(name, res)
+	s.progress(name, res, false)
 	return res, nil
 }
 
-// progress reports r's incumbent and bound.
-func (s *solver) progress(name string, r *highs.Result) {
+// relaxation solves the current model's LP relaxation with the engine.
+func (s *solver) relaxation(ctx context.Context, limit time.Duration, log func(string)) (*highs.Result, error) {
+	lp := *s.fm.m
+	lp.Integer = nil
+	return s.engine.Solve(ctx, &lp, &highs.Options{TimeLimit: limit, Threads: s.opts.Threads, Log: log,
+		Extra: []highs.Option{presolveWorkaround}})
+}
+
+// progress reports r's incumbent and bound; improved says r is a new
+// incumbent.
+func (s *solver) progress(name string, r *highs.Result, improved bool) {
 	if s.opts.Progress != nil {
 		s.opts.Progress(Progress{Phase: name, Progress: highs.Progress{
-			Elapsed: time.Since(s.began), Incumbent: r.Objective, Bound: r.DualBound, Gap: r.Gap}})
+			Elapsed: time.Since(s.began), Incumbent: r.Objective, Bound: r.DualBound, Gap: r.Gap, Improved: improved}})
 	}
 }
 
@@ -687,12 +693,8 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 		if time.Until(end) < lnsMinLeft {
 			return // a time limit of zero or less would mean none
 		}
-		relax := *s.fm.m
-		relax.Integer = nil
 		var err error
-		lp, err = s.engine.Solve(ctx, &relax, &highs.Options{TimeLimit: time.Until(end), Threads: s.opts.Threads,
-			Extra: []highs.Option{presolveWorkaround}})
-		if err != nil || lp.Status != highs.StatusOptimal {
+		if lp, err = s.relaxation(ctx, time.Until(end), nil); err != nil || lp.Status != highs.StatusOptimal {
 			return
 		}
 	}
@@ -706,7 +708,7 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 	}
 	if b > r.DualBound || math.IsNaN(r.DualBound) {
 		r.DualBound, r.Gap = b, relGap(r.Objective, b)
-		s.progress(name, r)
+		s.progress(name, r, false)
 	}
 }
 
