@@ -137,7 +137,33 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 	for _, v := range val {
 		bound += v
 	}
+	s.prices = &servicePrices{d: d, val: val, sp: sp, bound: bound + m.Offset}
 	return bound + m.Offset
+}
+
+// servicePrices is what the Lagrangian bound leaves for the search: the
+// prices d, each service's least priced cost val (the bound's term) and
+// the split. Under them a plan x's cost exceeds L(λ) by
+//
+//	c·x − L(λ) = Σ_s (d·x_s − val_s) + Σ_j (d_j·x_j − min_j)
+//	             + Σ_i λ_i·(A_i·x − b_i),
+//
+// every term ≥ 0 for a feasible x; d·x_s − val_s is what re-placing
+// service s alone could save at those prices, so the search looks there
+// first (see slackOf).
+type servicePrices struct {
+	d, val []float64
+	sp     *serviceSplit
+	bound  float64 // L(λ)
+}
+
+// gap is d·x_s − val_s for service i, at least 0.
+func (p *servicePrices) gap(x []float64, i int) float64 {
+	v := -p.val[i]
+	for _, j := range p.sp.cols[i] {
+		v += p.d[j] * x[j]
+	}
+	return math.Max(v, 0)
 }
 
 // serviceSplit is the model split by service: the columns and rows of
@@ -245,4 +271,16 @@ func (s *solver) eachService(n int, f func(i int, w *lagrangeWorker) bool) bool 
 	}
 	wg.Wait()
 	return ok
+}
+
+// parts splits c·x − L(λ) for a plan x: services is Σ_s gap_s, free
+// the z columns' share, coupling the rest (Σ_i λ_i·(A_i·x − b_i)).
+func (p *servicePrices) parts(m *highs.Model, x []float64) (services, free, coupling float64) {
+	for i := range p.val {
+		services += p.gap(x, i)
+	}
+	for _, j := range p.sp.free {
+		free += p.d[j]*x[j] - math.Min(p.d[j]*m.ColLower[j], p.d[j]*m.ColUpper[j])
+	}
+	return services, free, m.Objective(x) - p.bound - services - free
 }

@@ -84,3 +84,46 @@ func TestLagrangeBoundPricesSupply(t *testing.T) {
 		t.Errorf("bound %.4f, want 14", b)
 	}
 }
+
+// TestServicePricesParts: for the optimal plan of six generated 12×5
+// intents, the Lagrangian bound's prices split the plan's cost above the
+// bound into per-service gaps (each ≥ 0), the z columns' share and the
+// coupling rows' complementary slack Σ_i λ_i·(A_i·x − b_i), the last
+// computed here from the LP's duals on its own: the three add up to
+// c·x − L(λ).
+func TestServicePricesParts(t *testing.T) {
+	for seed := uint64(1); seed <= 6; seed++ {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			in := Generate(GenConfig{Seed: seed, Services: 12, Clusters: 5, Regions: 3, Continents: 2})
+			s, lp, mip := lagrangeCase(t, in)
+			b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+			m, p, x := s.fm.m, s.prices, mip.X
+			coupling := 0.0
+			for _, i := range p.sp.coupling {
+				ax, lambda := 0.0, lp.RowDual[i]
+				for k := m.RowStart[i]; k < m.RowStart[i+1]; k++ {
+					ax += m.Value[k] * x[m.Index[k]]
+				}
+				switch {
+				case lambda > 0 && m.RowLower[i] > -highs.Inf:
+					coupling += lambda * (ax - m.RowLower[i])
+				case lambda < 0 && m.RowUpper[i] < highs.Inf:
+					coupling += lambda * (ax - m.RowUpper[i])
+				}
+			}
+			services, free, rest := p.parts(m, x)
+			tol := 1e-6 * math.Abs(mip.Objective)
+			if math.Abs(rest-coupling) > tol || coupling < -tol || free < -tol {
+				t.Errorf("coupling %.6f (from the duals %.6f), z share %.6f", rest, coupling, free)
+			}
+			if got := services + free + coupling; math.Abs(got-(mip.Objective-b)) > tol {
+				t.Errorf("parts add to %.6f, want c·x − L = %.6f", got, mip.Objective-b)
+			}
+			for i := range s.fm.svc {
+				if g := p.gap(x, i); g < 0 {
+					t.Errorf("service %d: gap %.6f < 0", i, g)
+				}
+			}
+		})
+	}
+}

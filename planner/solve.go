@@ -259,6 +259,9 @@ type solver struct {
 	// lp is the phase's LP relaxation when the engine solved it (rootLP),
 	// for the Lagrangian bound.
 	lp *highs.Result
+	// prices are the phase's Lagrangian prices, once its bound ran, for
+	// the search.
+	prices *servicePrices
 	// coverValue is coverBound's result once coverDone.
 	coverValue float64
 	coverDone  bool
@@ -570,6 +573,11 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 			r.Status = highs.StatusOptimal
 		}
 	}
+	if p := s.prices; p != nil && s.opts.Log != nil && r.HasSolution {
+		svc, free, coupling := p.parts(s.fm.m, r.X)
+		s.opts.Log(fmt.Sprintf("lagrangian gap %s: %.8g in services, %.8g in fixed costs, %.8g in shared rows", name, svc, free, coupling))
+	}
+	s.prices = nil
 	ph.Status, ph.Objective, ph.Bound, ph.Time, ph.Rounds = r.Status.String(), r.Objective, r.DualBound, time.Since(began), s.rounds-rounds
 	s.phases = append(s.phases, ph)
 	if r.HasSolution {
