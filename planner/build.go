@@ -3,7 +3,6 @@ package planner
 import (
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,9 +55,7 @@ import (
 //	(spread)     (k+1)·load[s,Z] ≤ L̄[s,Z]·Σ_Z y[s,c]  (a valid cut)
 //	(nkfoot)     (1 − k/M)·cap·Σ_{c∈Z} n[s,c] ≥ load[s,Z] when Max
 //	             Clusters M is below Z's candidates (a valid cut; see
-//	             footprintRedundancyRow), and in phase "plan" the same
-//	             with M less k+1 for each other zone that must carry
-//	             load; there also θ[s,Z] ≥ cap·q (see thetaFloor)
+//	             footprintRedundancyRow)
 //	(churn)      d[s,c] − n[s,c] ≥ −current,  d[s,c] + n[s,c] ≥ current
 //
 // The N+k rows are the exact LP form of "the capacity left after losing
@@ -102,12 +99,9 @@ type formulation struct {
 	unmet   []unmetVar // every u[s,g]
 	depVars []depVar   // every h
 	nk      []nkVars   // every zone's θ and π
-	// planRows are rows valid only while all reachable demand is served:
-	// free otherwise, their lower bound 0 in phase "plan" (serveAll).
-	planRows []int
-	moves    []moveVar // every d
-	z        map[int]int
-	churn    float64 // constant churn of non-candidate current pairs
+	moves   []moveVar  // every d
+	z       map[int]int
+	churn   float64 // constant churn of non-candidate current pairs
 
 	// rows by kind, for reports: demand row of each unmet var, supply
 	// rows by (cluster, resource).
@@ -123,8 +117,6 @@ type svcVars struct {
 	loadIn map[int][]term
 	bound  float64 // L̄_s
 	minRep int
-	// minAt is, per candidate, the fewest replicas it runs if used.
-	minAt map[int]float64
 }
 
 // term is one coefficient of a linear expression; for load terms, ub
@@ -189,7 +181,7 @@ func build(in *Intent, named bool) (*formulation, error) {
 		s := &in.Services[i]
 		fm.svcIdx[s.Name] = i
 		fm.svc = append(fm.svc, &svcVars{s: s, cap: s.ReplicaCapacity, n: map[int]int{}, y: map[int]int{},
-			loadIn: map[int][]term{}, minRep: max(s.MinReplicas, 1), minAt: map[int]float64{}})
+			loadIn: map[int][]term{}, minRep: max(s.MinReplicas, 1)})
 	}
 	fm.resources()
 	if err := fm.loadBounds(); err != nil {
@@ -388,7 +380,6 @@ func (fm *formulation) replicaVars() {
 			n := fm.col(fm.nm("n", sv.s.Name, fm.cl[c].Name), cost, lower, upper, true)
 			y := fm.col(fm.nm("y", sv.s.Name, fm.cl[c].Name), 0, ylow, math.Min(1, upper), true)
 			sv.n[c], sv.y[c] = n, y
-			sv.minAt[c] = math.Min(minRep, upper)
 			// min·y ≤ n ≤ M·y
 			fm.row(fm.nm("minrep", sv.s.Name, fm.cl[c].Name), 0, highs.Inf, []int{n, y}, []float64{1, -math.Min(minRep, upper)})
 			fm.row(fm.nm("maxrep", sv.s.Name, fm.cl[c].Name), -highs.Inf, 0, []int{n, y}, []float64{1, -upper})
@@ -566,10 +557,8 @@ func (fm *formulation) redundancyRows() {
 			}
 			zones[z] = append(zones[z], c)
 		}
-		groups := fm.demandZones(sv)
 		for _, z := range order {
 			cs := zones[z]
-			others := loadedElsewhere(groups, z)
 			hasLoad := false
 			for _, c := range cs {
 				hasLoad = hasLoad || len(sv.loadIn[c]) > 0
@@ -592,71 +581,10 @@ func (fm *formulation) redundancyRows() {
 			}
 			fm.row(fm.nm("nplusk", sv.s.Name, z), 0, highs.Inf, idx, val)
 			fm.nk = append(fm.nk, nk)
-			fm.thetaRow(sv, z, cs, theta)
 			fm.spreadRow(sv, z, cs)
-			fm.footprintRedundancyRow(sv, z, cs, others)
+			fm.footprintRedundancyRow(sv, z, cs)
 		}
 	}
-}
-
-// thetaRow adds θ[s,Z] ≥ cap·q·load[s,Z]/L̄_Z, q the fewest replicas a
-// used cluster of Z runs (Min Replicas, at least 1) and L̄_Z bounds the
-// zone's load (zoneBound). It cuts off no plan: θ may be the k-th
-// largest cap·n[s,c] of the zone, which is 0 or, once the zone carries
-// load and so uses at least k+1 clusters, at least cap·q. The LP alone
-// spreads a zone's N+k over slivers of many clusters and pays about
-// load·k/(m−k) for it; with the row, the k spare clusters hold at least
-// q replicas each in proportion to the zone's share of its bound. On
-// the 500×50 benchmark intent a service of N+2 per region and Min
-// Replicas 3 ran 0.5–0.9 replicas on each of 12 clusters in the LP,
-// where every plan runs at least 3 on each of 3 per loaded region.
-func (fm *formulation) thetaRow(sv *svcVars, zone string, cs []int, theta int) {
-	bound := fm.zoneBound(sv, cs)
-	q := math.Inf(1)
-	for _, c := range cs {
-		q = math.Min(q, math.Max(sv.minAt[c], 1))
-	}
-	if bound <= 0 || math.IsInf(q, 1) {
-		return
-	}
-	idx, val := []int{theta}, []float64{1}
-	for _, c := range cs {
-		for _, tm := range sv.loadIn[c] {
-			idx, val = append(idx, tm.col), append(val, -sv.cap*q/bound*tm.val)
-		}
-	}
-	fm.row(fm.nm("thetamin", sv.s.Name, zone), 0, highs.Inf, idx, val)
-}
-
-// zoneBound bounds the load of service sv on the clusters cs: the
-// demand of regions that reach them plus, per dependency on sv with a
-// route into them, its bound (ρ times the caller's L̄), and at most L̄_s.
-func (fm *formulation) zoneBound(sv *svcVars, cs []int) float64 {
-	i := fm.svcIdx[sv.s.Name]
-	ub := map[int]float64{}
-	total := 0.0
-	for _, c := range cs {
-		for _, tm := range sv.loadIn[c] {
-			ub[tm.col] = tm.ub
-			total += tm.ub
-		}
-	}
-	demand := 0.0
-	for _, u := range fm.unmet {
-		if u.svc == i && slices.ContainsFunc(u.f, func(f flowVar) bool { return slices.Contains(cs, f.cluster) }) {
-			demand += u.demand
-		}
-	}
-	deps := map[*Dependency]float64{}
-	for _, dv := range fm.depVars {
-		if b, ok := ub[dv.col]; ok && dv.dep == i {
-			deps[dv.dependency] = math.Max(deps[dv.dependency], b)
-		}
-	}
-	for _, b := range deps {
-		demand += b
-	}
-	return math.Min(math.Min(total, sv.bound), demand)
 }
 
 // spreadRow adds (k+1)·load[s,Z] ≤ L̄[s,Z]·Σ_{c∈Z} y[s,c]: a zone that
@@ -665,8 +593,14 @@ func (fm *formulation) zoneBound(sv *svcVars, cs []int) float64 {
 // cuts off LP points that put all of a zone's load in a sliver of one
 // cluster.
 func (fm *formulation) spreadRow(sv *svcVars, zone string, cs []int) {
-	bound := fm.zoneBound(sv, cs)
+	bound := 0.0
 	idx, val := []int{}, []float64{}
+	for _, c := range cs {
+		for _, tm := range sv.loadIn[c] {
+			bound += tm.ub
+		}
+	}
+	bound = math.Min(bound, sv.bound)
 	if bound <= 0 {
 		return
 	}
@@ -692,106 +626,20 @@ func (fm *formulation) spreadRow(sv *svcVars, zone string, cs []int) {
 // almost nothing: on the 500×50 benchmark intent a service of N+1 with
 // Max Clusters 3 and 19.7 replicas of load had an LP optimum of 21.1
 // replicas over 14 clusters, where every plan needs 30.
-//
-// When all reachable demand is served (phase "plan"), other zones carry
-// load too (at least loadedElsewhere of them), each on at least k+1
-// clusters of the M, so Z uses at most M_Z = M − (k+1)·others, and the
-// same row with M_Z holds; a second row, inactive (free) outside that
-// phase, says so (see serveAll). On the 500×50 benchmark intent a
-// service of N+2 per region with Max Clusters 9 and demand in three
-// continents spread its LP replicas thinly (1.2–5.6 in each of over 20
-// clusters), where every plan uses 3 clusters in one region of each
-// continent, each holding all of that region's load. These rows, with
-// the θ floors (thetaFloor), raised that intent's LP bound from
-// 4,667,091 to 4,688,012; TestPlanRows is a small case.
-func (fm *formulation) footprintRedundancyRow(sv *svcVars, zone string, cs []int, others int) {
+func (fm *formulation) footprintRedundancyRow(sv *svcVars, zone string, cs []int) {
 	k, most := sv.s.Redundancy, sv.s.MaxClusters
-	if most <= 0 || most >= len(cs) && most-(k+1)*others >= len(cs) {
-		return // no tighter than N+k
+	if most <= 0 || most >= len(cs) || most <= k {
+		return // no tighter than N+k, or the zone carries nothing
 	}
-	add := func(name string, most int, lower float64) int {
-		keep := 0.0 // a zone of at most k clusters carries nothing
-		if most > k {
-			keep = 1 - float64(k)/float64(most)
-		}
-		idx, val := []int{}, []float64{}
-		for _, c := range cs {
-			idx, val = append(idx, sv.n[c]), append(val, keep*sv.cap)
-			for _, tm := range sv.loadIn[c] {
-				idx, val = append(idx, tm.col), append(val, -tm.val)
-			}
-		}
-		return fm.row(fm.nm(name, sv.s.Name, zone), lower, highs.Inf, idx, val)
-	}
-	if most < len(cs) {
-		add("nkfoot", most, 0)
-	}
-	if others > 0 {
-		fm.planRows = append(fm.planRows, add("nkfootplan", most-(k+1)*others, -highs.Inf))
-	}
-}
-
-// forcedLoad is the demand of service sv that, once served, must be
-// served in the zone of clusters cs: the demand of regions none of whose
-// reachable candidates lies outside it.
-func (fm *formulation) forcedLoad(sv *svcVars, cs []int) float64 {
-	i := fm.svcIdx[sv.s.Name]
-	forced := 0.0
-	for _, u := range fm.unmet {
-		if u.svc != i || len(u.f) == 0 {
-			continue
-		}
-		inside := true
-		for _, f := range u.f {
-			inside = inside && slices.Contains(cs, f.cluster)
-		}
-		if inside {
-			forced += u.demand
+	keep := 1 - float64(k)/float64(most)
+	idx, val := []int{}, []float64{}
+	for _, c := range cs {
+		idx, val = append(idx, sv.n[c]), append(val, keep*sv.cap)
+		for _, tm := range sv.loadIn[c] {
+			idx, val = append(idx, tm.col), append(val, -tm.val)
 		}
 	}
-	return forced
-}
-
-// demandZones lists, for each demand region of service sv that some
-// candidate can reach, the zones of sv's redundancy scope that can serve
-// it, sorted: when all demand is served, each list has a zone that
-// carries load.
-func (fm *formulation) demandZones(sv *svcVars) [][]string {
-	i := fm.svcIdx[sv.s.Name]
-	var groups [][]string
-	for _, u := range fm.unmet {
-		if u.svc != i || len(u.f) == 0 || u.demand <= 0 {
-			continue
-		}
-		var g []string
-		for _, f := range u.f {
-			if z := fm.cl[f.cluster].Zone(sv.s.Scope); !slices.Contains(g, z) {
-				g = append(g, z)
-			}
-		}
-		slices.Sort(g)
-		groups = append(groups, g)
-	}
-	return groups
-}
-
-// loadedElsewhere is a lower bound on the zones other than z that carry
-// load when all demand is served: the size of a packing of pairwise
-// disjoint demand zone lists without z (each needs a loaded zone of its
-// own), found greedily, smallest lists first.
-func loadedElsewhere(groups [][]string, z string) int {
-	var pack []string
-	sorted := slices.Clone(groups)
-	slices.SortStableFunc(sorted, func(a, b []string) int { return len(a) - len(b) })
-	n := 0
-	for _, g := range sorted {
-		if slices.Contains(g, z) || slices.ContainsFunc(g, func(x string) bool { return slices.Contains(pack, x) }) {
-			continue
-		}
-		pack = append(pack, g...)
-		n++
-	}
-	return n
+	fm.row(fm.nm("nkfoot", sv.s.Name, zone), 0, highs.Inf, idx, val)
 }
 
 // fixedCostRows adds z[c] ≥ y[s,c] for clusters with a fixed cost.
