@@ -137,8 +137,9 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 	for _, v := range val {
 		bound += v
 	}
-	s.prices = &servicePrices{d: d, val: val, sp: sp, bound: bound + m.Offset}
-	return bound + m.Offset
+	bound += m.Offset
+	s.prices = &servicePrices{d: d, val: val, sp: sp, bound: bound}
+	return bound
 }
 
 // servicePrices is what the Lagrangian bound leaves for the search: the
@@ -164,6 +165,18 @@ func (p *servicePrices) gap(x []float64, i int) float64 {
 		v += p.d[j] * x[j]
 	}
 	return math.Max(v, 0)
+}
+
+// parts splits c·x − L(λ) for a plan x: services is Σ_s gap_s, free
+// the z columns' share, coupling the rest (Σ_i λ_i·(A_i·x − b_i)).
+func (p *servicePrices) parts(m *highs.Model, x []float64) (services, free, coupling float64) {
+	for i := range p.val {
+		services += p.gap(x, i)
+	}
+	for _, j := range p.sp.free {
+		free += p.d[j]*x[j] - math.Min(p.d[j]*m.ColLower[j], p.d[j]*m.ColUpper[j])
+	}
+	return services, free, m.Objective(x) - p.bound - services - free
 }
 
 // serviceSplit is the model split by service: the columns and rows of
@@ -271,16 +284,4 @@ func (s *solver) eachService(n int, f func(i int, w *lagrangeWorker) bool) bool 
 	}
 	wg.Wait()
 	return ok
-}
-
-// parts splits c·x − L(λ) for a plan x: services is Σ_s gap_s, free
-// the z columns' share, coupling the rest (Σ_i λ_i·(A_i·x − b_i)).
-func (p *servicePrices) parts(m *highs.Model, x []float64) (services, free, coupling float64) {
-	for i := range p.val {
-		services += p.gap(x, i)
-	}
-	for _, j := range p.sp.free {
-		free += p.d[j]*x[j] - math.Min(p.d[j]*m.ColLower[j], p.d[j]*m.ColUpper[j])
-	}
-	return services, free, m.Objective(x) - p.bound - services - free
 }

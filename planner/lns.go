@@ -44,7 +44,8 @@ import (
 //     bound's prices instead (servicePrices in lagrange.go): what
 //     re-placing it alone could save at those prices, which is where
 //     97% of the gap lay on that intent (207,753 of 213,382) after 60 s.
-//     That took the benchmark from 4.94M to 4.91M (one run each);
+//     That took the benchmark's gap at 60 s from 5.07% to 4.58% (one
+//     run each);
 //   - clusters: a few clusters — one picked at random, preferring lightly
 //     used ones (the ones a consolidation can empty), then its region's,
 //     its continent's, then any — and every service running there, on
@@ -270,8 +271,8 @@ type search struct {
 	used  []float64
 	usedX []float64
 	// floor is a lower bound on each service's own cost (its fewest
-	// replicas at its cheapest candidate); slack caches, for the
-	// incumbent slackX, how far each service's cost is above it; stale
+	// replicas at its cheapest candidate); slack caches slackOf for the
+	// incumbent slackX; stale
 	// counts the neighbourhoods that freed the service since it last
 	// improved.
 	floor  []float64
@@ -676,36 +677,38 @@ func (se *search) seedCluster(used []float64) int {
 	return open[len(open)-1]
 }
 
-// slackOf is, per service, its own cost under x (the cost of its
-// replica and churn columns) less its floor: where the search looks
-// first for services to re-place, as those cost the most above what
-// they must. Computed once per incumbent.
+// slackOf is, per service, how much re-placing it might save under x:
+// once the phase's Lagrangian bound has run, its gap at the bound's
+// prices (servicePrices.gap); before, its own cost (the cost of its
+// replica and churn columns) less its floor. The search looks there
+// first for services to re-place. Computed once per incumbent.
 func (se *search) slackOf(x []float64) []float64 {
 	if se.slackX != nil && &se.slackX[0] == &x[0] {
 		return se.slack
 	}
 	fm := se.fm
-	if se.floor == nil {
-		se.floor, se.slack, se.stale = fm.floors(fm.minReplicas()), make([]float64, len(fm.svc)), make([]int, len(fm.svc))
+	if se.slack == nil {
+		se.slack, se.stale = make([]float64, len(fm.svc)), make([]int, len(fm.svc))
 	}
 	if se.s != nil && se.s.prices != nil {
-		p := se.s.prices
 		for i := range se.slack {
-			se.slack[i] = p.gap(x, i)
+			se.slack[i] = se.s.prices.gap(x, i)
 		}
-		se.slackX = x
-		return se.slack
-	}
-	for i := range se.slack {
-		se.slack[i] = -se.floor[i]
-	}
-	for j, o := range se.ix.own {
-		if o.a >= 0 && o.a == o.b && fm.m.ColCost[j] != 0 {
-			se.slack[o.a] += fm.m.ColCost[j] * x[j]
+	} else {
+		if se.floor == nil {
+			se.floor = fm.floors(fm.minReplicas())
 		}
-	}
-	for i := range se.slack {
-		se.slack[i] = math.Max(se.slack[i], 0)
+		for i := range se.slack {
+			se.slack[i] = -se.floor[i]
+		}
+		for j, o := range se.ix.own {
+			if o.a >= 0 && o.a == o.b && fm.m.ColCost[j] != 0 {
+				se.slack[o.a] += fm.m.ColCost[j] * x[j]
+			}
+		}
+		for i := range se.slack {
+			se.slack[i] = math.Max(se.slack[i], 0)
+		}
 	}
 	se.slackX = x
 	return se.slack
