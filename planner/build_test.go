@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,7 +69,7 @@ func TestFootprintRedundancyRow(t *testing.T) {
 			}
 			has := false
 			for _, name := range fm.m.RowNames {
-				has = has || len(name) > 6 && name[:6] == "nkfoot"
+				has = has || strings.HasPrefix(name, "nkfoot")
 			}
 			if has != tc.footprintRow {
 				t.Errorf("footprint redundancy row: %v, want %v", has, tc.footprintRow)

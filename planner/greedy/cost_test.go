@@ -53,10 +53,7 @@ func TestNPlus2NonConvexSpread(t *testing.T) {
 	in.Demand = []planner.Demand{{Service: "web", Region: "r1", Amount: 218}}
 	p := plan(t, in)
 	wantUnmet(t, p, nil)
-	total := 0
-	for _, a := range p.Replicas {
-		total += a.Replicas
-	}
+	total := totalReplicas(p)
 	if len(p.Replicas) != 13 || total != 26 {
 		t.Errorf("N+2 uses %d clusters and %d replicas, want 13 and 26: %v", len(p.Replicas), total, p.Replicas)
 	}

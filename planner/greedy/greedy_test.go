@@ -132,10 +132,7 @@ func TestNPlus2SpreadsWhenCheaper(t *testing.T) {
 	in.Demand = []planner.Demand{{Service: "web", Region: "r1", Amount: 60}}
 	p := plan(t, in)
 	wantUnmet(t, p, nil)
-	total := 0
-	for _, a := range p.Replicas {
-		total += a.Replicas
-	}
+	total := totalReplicas(p)
 	if len(p.Replicas) < 4 || total > 6*3 {
 		t.Errorf("N+2 uses %d clusters and %d replicas, want ≥ 4 clusters and ≤ 18 replicas: %v", len(p.Replicas), total, p.Replicas)
 	}
@@ -442,4 +439,13 @@ func TestMaxClustersFootprint(t *testing.T) {
 	p := plan(t, in)
 	wantUnmet(t, p, map[string]float64{})
 	wantReplicas(t, p, map[string]int{"front/a1": 2, "back/c1": 5, "back/c2": 5})
+}
+
+// totalReplicas is the plan's replicas over all services and clusters.
+func totalReplicas(p *planner.Plan) int {
+	total := 0
+	for _, a := range p.Replicas {
+		total += a.Replicas
+	}
+	return total
 }
