@@ -374,8 +374,8 @@ func (fm *formulation) replicaVars() {
 			}
 			upper = math.Max(upper, 0)
 			cost := 0.0
-			for r, a := range sv.s.Shape {
-				cost += a * fm.cl[c].Price[r]
+			for _, r := range fm.res { // in order, so every build sums the same bits
+				cost += sv.s.Shape[r] * fm.cl[c].Price[r]
 			}
 			n := fm.col(fm.nm("n", sv.s.Name, fm.cl[c].Name), cost, lower, upper, true)
 			y := fm.col(fm.nm("y", sv.s.Name, fm.cl[c].Name), 0, ylow, math.Min(1, upper), true)
@@ -694,9 +694,11 @@ func (fm *formulation) churnRows() {
 			fm.row(fm.nm("churndown", sv.s.Name, fm.cl[c].Name), cur, highs.Inf, []int{d, sv.n[c]}, []float64{1, 1})
 		}
 	}
+	gone := 0.0 // replicas that must go: n is 0 there
 	for _, cur := range current {
-		fm.churn += mc * cur // replicas that must go: n is 0 there
+		gone += cur // whole numbers: the sum is exact in any order
 	}
+	fm.churn += mc * gone
 }
 
 // col adds a column, named when the formulation is.

@@ -50,8 +50,8 @@ func PlanCost(in *Intent, p *Plan) Cost {
 		if s == nil {
 			continue
 		}
-		for r, per := range s.Shape {
-			cost.Resource += c.Price[r] * per * float64(a.Replicas)
+		for _, r := range sortedKeys(s.Shape) { // in order: the same bits every run
+			cost.Resource += c.Price[r] * s.Shape[r] * float64(a.Replicas)
 		}
 	}
 	for _, cur := range in.Current {

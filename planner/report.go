@@ -165,8 +165,8 @@ func planRows(in *Intent, p *Plan) []PlanRow {
 		if s == nil || cl == nil {
 			continue
 		}
-		for r, amount := range s.Shape {
-			if amount > 0 {
+		for _, r := range sortedKeys(s.Shape) { // in order: the same bits every run
+			if amount := s.Shape[r]; amount > 0 {
 				row.Resources[r] += amount * float64(a.Replicas)
 				row.Cost += amount * float64(a.Replicas) * cl.Price[r]
 			}
