@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,7 +56,9 @@ import (
 //	(spread)     (k+1)·load[s,Z] ≤ L̄[s,Z]·Σ_Z y[s,c]  (a valid cut)
 //	(nkfoot)     (1 − k/M)·cap·Σ_{c∈Z} n[s,c] ≥ load[s,Z] when Max
 //	             Clusters M is below Z's candidates (a valid cut; see
-//	             footprintRedundancyRow)
+//	             footprintRedundancyRow), and in phase "plan" the same
+//	             with M less k+1 for each other zone that must carry
+//	             load; there also θ[s,Z] ≥ cap·q (see thetaFloor)
 //	(churn)      d[s,c] − n[s,c] ≥ −current,  d[s,c] + n[s,c] ≥ current
 //
 // The N+k rows are the exact LP form of "the capacity left after losing
@@ -99,9 +102,12 @@ type formulation struct {
 	unmet   []unmetVar // every u[s,g]
 	depVars []depVar   // every h
 	nk      []nkVars   // every zone's θ and π
-	moves   []moveVar  // every d
-	z       map[int]int
-	churn   float64 // constant churn of non-candidate current pairs
+	// planRows are rows valid only while all reachable demand is served:
+	// free otherwise, their lower bound 0 in phase "plan" (serveAll).
+	planRows []int
+	moves    []moveVar // every d
+	z        map[int]int
+	churn    float64 // constant churn of non-candidate current pairs
 
 	// rows by kind, for reports: demand row of each unmet var, supply
 	// rows by (cluster, resource).
@@ -557,8 +563,10 @@ func (fm *formulation) redundancyRows() {
 			}
 			zones[z] = append(zones[z], c)
 		}
+		groups := fm.demandZones(sv)
 		for _, z := range order {
 			cs := zones[z]
+			others := loadedElsewhere(groups, z)
 			hasLoad := false
 			for _, c := range cs {
 				hasLoad = hasLoad || len(sv.loadIn[c]) > 0
@@ -582,7 +590,7 @@ func (fm *formulation) redundancyRows() {
 			fm.row(fm.nm("nplusk", sv.s.Name, z), 0, highs.Inf, idx, val)
 			fm.nk = append(fm.nk, nk)
 			fm.spreadRow(sv, z, cs)
-			fm.footprintRedundancyRow(sv, z, cs)
+			fm.footprintRedundancyRow(sv, z, cs, others)
 		}
 	}
 }
@@ -626,20 +634,106 @@ func (fm *formulation) spreadRow(sv *svcVars, zone string, cs []int) {
 // almost nothing: on the 500×50 benchmark intent a service of N+1 with
 // Max Clusters 3 and 19.7 replicas of load had an LP optimum of 21.1
 // replicas over 14 clusters, where every plan needs 30.
-func (fm *formulation) footprintRedundancyRow(sv *svcVars, zone string, cs []int) {
+//
+// When all reachable demand is served (phase "plan"), other zones carry
+// load too (at least loadedElsewhere of them), each on at least k+1
+// clusters of the M, so Z uses at most M_Z = M − (k+1)·others, and the
+// same row with M_Z holds; a second row, inactive (free) outside that
+// phase, says so (see serveAll). On the 500×50 benchmark intent a
+// service of N+2 per region with Max Clusters 9 and demand in three
+// continents spread its LP replicas thinly (1.2–5.6 in each of over 20
+// clusters), where every plan uses 3 clusters in one region of each
+// continent, each holding all of that region's load. These rows, with
+// the θ floors (thetaFloor), raised that intent's LP bound from
+// 4,667,091 to 4,688,012; TestPlanRows is a small case.
+func (fm *formulation) footprintRedundancyRow(sv *svcVars, zone string, cs []int, others int) {
 	k, most := sv.s.Redundancy, sv.s.MaxClusters
-	if most <= 0 || most >= len(cs) || most <= k {
-		return // no tighter than N+k, or the zone carries nothing
+	if most <= 0 || most >= len(cs) && most-(k+1)*others >= len(cs) {
+		return // no tighter than N+k
 	}
-	keep := 1 - float64(k)/float64(most)
-	idx, val := []int{}, []float64{}
-	for _, c := range cs {
-		idx, val = append(idx, sv.n[c]), append(val, keep*sv.cap)
-		for _, tm := range sv.loadIn[c] {
-			idx, val = append(idx, tm.col), append(val, -tm.val)
+	add := func(name string, most int, lower float64) int {
+		keep := 0.0 // a zone of at most k clusters carries nothing
+		if most > k {
+			keep = 1 - float64(k)/float64(most)
+		}
+		idx, val := []int{}, []float64{}
+		for _, c := range cs {
+			idx, val = append(idx, sv.n[c]), append(val, keep*sv.cap)
+			for _, tm := range sv.loadIn[c] {
+				idx, val = append(idx, tm.col), append(val, -tm.val)
+			}
+		}
+		return fm.row(fm.nm(name, sv.s.Name, zone), lower, highs.Inf, idx, val)
+	}
+	if most < len(cs) {
+		add("nkfoot", most, 0)
+	}
+	if others > 0 {
+		fm.planRows = append(fm.planRows, add("nkfootplan", most-(k+1)*others, -highs.Inf))
+	}
+}
+
+// forcedLoad is the demand of service sv that, once served, must be
+// served in the zone of clusters cs: the demand of regions none of whose
+// reachable candidates lies outside it.
+func (fm *formulation) forcedLoad(sv *svcVars, cs []int) float64 {
+	i := fm.svcIdx[sv.s.Name]
+	forced := 0.0
+	for _, u := range fm.unmet {
+		if u.svc != i || len(u.f) == 0 {
+			continue
+		}
+		inside := true
+		for _, f := range u.f {
+			inside = inside && slices.Contains(cs, f.cluster)
+		}
+		if inside {
+			forced += u.demand
 		}
 	}
-	fm.row(fm.nm("nkfoot", sv.s.Name, zone), 0, highs.Inf, idx, val)
+	return forced
+}
+
+// demandZones lists, for each demand region of service sv that some
+// candidate can reach, the zones of sv's redundancy scope that can serve
+// it, sorted: when all demand is served, each list has a zone that
+// carries load.
+func (fm *formulation) demandZones(sv *svcVars) [][]string {
+	i := fm.svcIdx[sv.s.Name]
+	var groups [][]string
+	for _, u := range fm.unmet {
+		if u.svc != i || len(u.f) == 0 || u.demand <= 0 {
+			continue
+		}
+		var g []string
+		for _, f := range u.f {
+			if z := fm.cl[f.cluster].Zone(sv.s.Scope); !slices.Contains(g, z) {
+				g = append(g, z)
+			}
+		}
+		slices.Sort(g)
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+// loadedElsewhere is a lower bound on the zones other than z that carry
+// load when all demand is served: the size of a packing of pairwise
+// disjoint demand zone lists without z (each needs a loaded zone of its
+// own), found greedily, smallest lists first.
+func loadedElsewhere(groups [][]string, z string) int {
+	var pack []string
+	sorted := slices.Clone(groups)
+	slices.SortStableFunc(sorted, func(a, b []string) int { return len(a) - len(b) })
+	n := 0
+	for _, g := range sorted {
+		if slices.Contains(g, z) || slices.ContainsFunc(g, func(x string) bool { return slices.Contains(pack, x) }) {
+			continue
+		}
+		pack = append(pack, g...)
+		n++
+	}
+	return n
 }
 
 // fixedCostRows adds z[c] ≥ y[s,c] for clusters with a fixed cost.

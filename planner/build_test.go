@@ -144,3 +144,147 @@ func modelDiff(a, b *highs.Model) string {
 	}
 	return ""
 }
+
+// TestPlanRows: 95 units from r1 (Europe) and 45 from r3 (America), each
+// within a 60 ms SLO of its own continent's three clusters only; N+1 per
+// continent with Max Clusters 4. When all demand is served each
+// continent uses at least 2 clusters, so exactly 2, each holding all of
+// its continent's load: 10+10 and 5+5 replicas, 30. Max Clusters is not
+// below either continent's 3 candidates, so the LP without the
+// plan-phase rows spreads N+1 over all three (9.5·3/2 + 4.5·3/2 = 21);
+// with them each continent keeps 1 − 1/2 of its replicas after a loss
+// (19 + 9 = 28). Outside phase "plan" the rows are free and θ's floor
+// is lifted: demand may then go unserved.
+func TestPlanRows(t *testing.T) {
+	var cs []Cluster
+	for i, name := range []string{"a", "b", "c", "d", "e", "f"} {
+		c := cluster(name, "r1", 100, 1)
+		if i >= 3 {
+			c.Region, c.Continent = "r3", "na"
+		}
+		cs = append(cs, c)
+	}
+	in := small(cs...)
+	in.Latency = []Link{{From: "r1", To: "r3", RTT: 100}}
+	s := svc("web")
+	s.Redundancy, s.Scope, s.MaxClusters = 1, ScopeContinent, 4
+	s.LatencySLO, s.HasLatencySLO = 60, true
+	in.Services = []Service{s}
+	in.Demand = []Demand{{Service: "web", Region: "r1", Amount: 95}, {Service: "web", Region: "r3", Amount: 45}}
+	if ps := Validate(in); ps.Err() != nil {
+		t.Fatal(ps.Err())
+	}
+	fm, err := build(in, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relax := func() float64 {
+		lp := *fm.m
+		lp.Integer = nil
+		r, err := highs.Solve(context.Background(), &lp, &highs.Options{Extra: []highs.Option{presolveWorkaround}})
+		if err != nil || r.Status != highs.StatusOptimal {
+			t.Fatalf("LP: %v %v", err, r.Status)
+		}
+		return r.Objective
+	}
+	if len(fm.planRows) != 2 {
+		t.Fatalf("%d plan-phase rows, want one per continent", len(fm.planRows))
+	}
+	restore := fm.serveAll()
+	with := relax()
+	for _, i := range fm.planRows {
+		fm.m.RowLower[i] = -highs.Inf
+	}
+	for _, nk := range fm.nk {
+		fm.m.ColLower[nk.theta] = 0
+	}
+	without := relax()
+	restore()
+	for _, i := range fm.planRows {
+		if fm.m.RowLower[i] != -highs.Inf {
+			t.Errorf("row %s still binds outside phase plan", fm.m.RowNames[i])
+		}
+	}
+	for _, nk := range fm.nk {
+		if fm.m.ColLower[nk.theta] != 0 {
+			t.Errorf("%s keeps its floor outside phase plan", fm.m.ColNames[nk.theta])
+		}
+	}
+	if math.Abs(with-28) > 1e-6 || math.Abs(without-21) > 1e-6 {
+		t.Errorf("LP %.4f with the plan rows, %.4f without: want 28 and 21", with, without)
+	}
+	res, err := Solve(context.Background(), in, Options{TimeLimit: 20 * time.Second, MIPGap: 1e-6})
+	if err != nil || res.Plan == nil {
+		t.Fatalf("solve: %v %v", err, res)
+	}
+	if got := PlanCost(in, res.Plan).Total; math.Abs(got-30) > 1e-6 {
+		t.Errorf("optimum %.2f, want 30: %v", got, res.Plan.Replicas)
+	}
+}
+
+// TestLoadedElsewhere: the zones other than z that must carry load, from
+// the zones that can serve each demand region.
+func TestLoadedElsewhere(t *testing.T) {
+	for _, tc := range []struct {
+		groups [][]string
+		z      string
+		want   int
+	}{
+		{nil, "eu", 0},
+		{[][]string{{"eu"}, {"na"}}, "eu", 1},
+		{[][]string{{"eu"}, {"na"}, {"na"}}, "apac", 2},
+		{[][]string{{"eu", "na"}, {"na"}}, "apac", 1},       // one zone, na, can serve both
+		{[][]string{{"eu", "na"}, {"apac"}}, "na", 1},       // eu|na may be served in na itself
+		{[][]string{{"a", "b"}, {"b", "c"}, {"c"}}, "x", 2}, // {c} first, then {a, b}
+	} {
+		if got := loadedElsewhere(tc.groups, tc.z); got != tc.want {
+			t.Errorf("loadedElsewhere(%v, %q) = %d, want %d", tc.groups, tc.z, got, tc.want)
+		}
+	}
+}
+
+// TestPlanRowsKeepOptimum: on generated intents the plan-phase rows and
+// θ floors cut off no optimum (the MILP solved to optimality with and
+// without them agrees) and raise the LP bound on some (seeds 1–5 of
+// 14×6: asserted for at least one).
+func TestPlanRowsKeepOptimum(t *testing.T) {
+	raised := 0
+	for seed := uint64(1); seed <= 5; seed++ {
+		in := Generate(GenConfig{Seed: seed, Services: 14, Clusters: 6, Regions: 3, Continents: 2})
+		fm, err := build(in, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm.serveAll()
+		solve := func(integer bool) float64 {
+			m := *fm.m
+			if !integer {
+				m.Integer = nil
+			}
+			r, err := highs.Solve(context.Background(), &m, &highs.Options{Threads: 1, MIPRelGap: 1e-9, Extra: []highs.Option{presolveWorkaround}})
+			if err != nil || r.Status != highs.StatusOptimal {
+				t.Fatalf("seed %d: %v %v", seed, err, r.Status)
+			}
+			return r.Objective
+		}
+		lpWith, mipWith := solve(false), solve(true)
+		for _, i := range fm.planRows {
+			fm.m.RowLower[i] = -highs.Inf
+		}
+		for _, nk := range fm.nk {
+			fm.m.ColLower[nk.theta] = 0
+		}
+		lpWithout, mipWithout := solve(false), solve(true)
+		tol := 1e-6 * mipWithout
+		if math.Abs(mipWith-mipWithout) > tol || lpWith < lpWithout-tol {
+			t.Errorf("seed %d: optimum %.4f with the plan rows, %.4f without; LP %.4f and %.4f", seed, mipWith, mipWithout, lpWith, lpWithout)
+		}
+		if lpWith > lpWithout+tol {
+			raised++
+		}
+		t.Logf("seed %d: LP %.2f → %.2f, optimum %.2f", seed, lpWithout, lpWith, mipWith)
+	}
+	if raised == 0 {
+		t.Error("the plan rows raised no LP bound")
+	}
+}

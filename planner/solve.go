@@ -344,11 +344,53 @@ func (fm *formulation) serveAll() (restore func()) {
 			m.ColLower[u.col] = u.demand // nothing can serve it
 		}
 	}
+	for _, i := range fm.planRows {
+		m.RowLower[i] = 0
+	}
+	lower := make([]float64, len(fm.nk))
+	for i, nk := range fm.nk {
+		lower[i] = m.ColLower[nk.theta]
+		m.ColLower[nk.theta] = math.Max(lower[i], fm.thetaFloor(nk))
+	}
 	return func() {
 		for i, u := range fm.unmet {
 			m.ColUpper[u.col] = upper[i]
 		}
+		for i, nk := range fm.nk {
+			m.ColLower[nk.theta] = lower[i]
+		}
+		for _, i := range fm.planRows {
+			m.RowLower[i] = -highs.Inf
+		}
 	}
+}
+
+// thetaFloor is a lower bound on θ[s,Z] that every plan serving all
+// reachable demand meets with θ the k-th largest cap·n[s,c] of the zone
+// (as the start sets it), and that the LP relaxation does not see.
+//
+// Let F be the demand of s from regions whose every reachable candidate
+// lies in Z (served in full, it loads Z), m the clusters that can hold s
+// in Z (its candidates there, at most Max Clusters). If F > 0, N+k
+// leaves after the loss of the k largest clusters some R ≥ F/cap
+// replicas on at most m − k clusters, so one of those holds at least
+// q = ⌈F/(cap·(m−k))⌉ ≥ 1 replicas, and each of the k largest at least
+// as many: θ ≥ cap·q. With θ ≥ cap·q the N+k row gives
+// cap·Σ_{c∈Z} n[s,c] ≥ load[s,Z] + k·cap·q, where the LP alone could
+// spread the zone thinly over many clusters and pay only
+// load·m/(m−k).
+func (fm *formulation) thetaFloor(nk nkVars) float64 {
+	sv := fm.svc[nk.svc]
+	k := sv.s.Redundancy
+	forced := fm.forcedLoad(sv, nk.clusters)
+	m := len(nk.clusters)
+	if mx := sv.s.MaxClusters; mx > 0 {
+		m = min(m, mx)
+	}
+	if forced <= 0 || m <= k {
+		return 0
+	}
+	return sv.cap * math.Ceil(forced/(sv.cap*float64(m-k))-1e-9)
 }
 
 // cutPoolLimit caps HiGHS's cut pool (default 10,000). On capacity plans
