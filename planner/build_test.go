@@ -243,15 +243,15 @@ func TestLoadedElsewhere(t *testing.T) {
 	}
 }
 
-// TestPlanRowsKeepOptimum: on generated intents the plan-phase rows and
-// θ floors cut off no optimum (the MILP solved to optimality with and
-// without them agrees) and raise the LP bound on some (seeds 1–5 of
-// 14×6: asserted for at least one).
-func TestPlanRowsKeepOptimum(t *testing.T) {
+// TestCutsKeepOptimum: on generated intents the plan-phase rows, θ
+// floors and θ rows cut off no optimum (the MILP solved to optimality
+// with and without them agrees) and raise the LP bound on some (seeds
+// 1–5 of 14×6: asserted for at least one).
+func TestCutsKeepOptimum(t *testing.T) {
 	raised := 0
 	for seed := uint64(1); seed <= 5; seed++ {
 		in := Generate(GenConfig{Seed: seed, Services: 14, Clusters: 6, Regions: 3, Continents: 2})
-		fm, err := build(in, false)
+		fm, err := build(in, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -274,6 +274,11 @@ func TestPlanRowsKeepOptimum(t *testing.T) {
 		for _, nk := range fm.nk {
 			fm.m.ColLower[nk.theta] = 0
 		}
+		for i, name := range fm.m.RowNames {
+			if strings.HasPrefix(name, "thetamin") {
+				fm.m.RowLower[i] = -highs.Inf
+			}
+		}
 		lpWithout, mipWithout := solve(false), solve(true)
 		tol := 1e-6 * mipWithout
 		if math.Abs(mipWith-mipWithout) > tol || lpWith < lpWithout-tol {
@@ -286,5 +291,60 @@ func TestPlanRowsKeepOptimum(t *testing.T) {
 	}
 	if raised == 0 {
 		t.Error("the plan rows raised no LP bound")
+	}
+}
+
+// TestThetaRow: 95 units from r1 under N+2 per region, Min Replicas 3,
+// with six clusters at price 1 in r1 and six at 2 in r2 (50 ms away,
+// no SLO, so neither region must carry load). Every plan runs at least
+// 3 replicas on each of the 6 in r1 (18: 12 left after losing 2). The
+// N+k rows alone let the LP spread 9.5·6/4 = 14.25 replicas; the θ row
+// makes the 2 largest hold 3 replicas each in proportion to the zone's
+// share of its bound (all of it): 9.5 + 6 = 15.5.
+func TestThetaRow(t *testing.T) {
+	var cs []Cluster
+	for i := range 12 {
+		c := cluster(fmt.Sprintf("c%02d", i), "r1", 100, 1)
+		if i >= 6 {
+			c.Region, c.Price["cpu"] = "r2", 2
+		}
+		cs = append(cs, c)
+	}
+	in := small(cs...)
+	in.Latency = []Link{{From: "r1", To: "r2", RTT: 50}}
+	s := svc("web")
+	s.Redundancy, s.MinReplicas = 2, 3
+	in.Services = []Service{s}
+	in.Demand = []Demand{{Service: "web", Region: "r1", Amount: 95}}
+	if ps := Validate(in); ps.Err() != nil {
+		t.Fatal(ps.Err())
+	}
+	if lp := lpBound(t, in); math.Abs(lp-15.5) > 1e-6 {
+		t.Errorf("LP bound %.4f, want 15.5", lp)
+	}
+	fm, err := build(in, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fm.serveAll()()
+	rows := 0
+	for i, name := range fm.m.RowNames {
+		if strings.HasPrefix(name, "thetamin") {
+			fm.m.RowLower[i] = -highs.Inf
+			rows++
+		}
+	}
+	lp := *fm.m
+	lp.Integer = nil
+	r, err := highs.Solve(context.Background(), &lp, &highs.Options{Extra: []highs.Option{presolveWorkaround}})
+	if err != nil || r.Status != highs.StatusOptimal || rows != 2 || math.Abs(r.Objective-14.25) > 1e-6 {
+		t.Errorf("without the θ rows (%d found): LP %.4f (%v %v), want 14.25", rows, r.Objective, err, r.Status)
+	}
+	res, err := Solve(context.Background(), in, Options{TimeLimit: 20 * time.Second, MIPGap: 1e-6})
+	if err != nil || res.Plan == nil {
+		t.Fatalf("solve: %v %v", err, res)
+	}
+	if got := PlanCost(in, res.Plan).Total; math.Abs(got-18) > 1e-6 {
+		t.Errorf("optimum %.2f, want 18: %v", got, res.Plan.Replicas)
 	}
 }
