@@ -647,14 +647,20 @@ func (fm *formulation) zoneBound(sv *svcVars, cs []int) float64 {
 			demand += u.demand
 		}
 	}
-	deps := map[*Dependency]float64{}
+	// Per dependency its largest route bound, summed in depVars order (in
+	// a map's order the sum's last bits would change from build to build).
+	var deps []*Dependency
+	most := map[*Dependency]float64{}
 	for _, dv := range fm.depVars {
 		if b, ok := ub[dv.col]; ok && dv.dep == i {
-			deps[dv.dependency] = math.Max(deps[dv.dependency], b)
+			if _, seen := most[dv.dependency]; !seen {
+				deps = append(deps, dv.dependency)
+			}
+			most[dv.dependency] = math.Max(most[dv.dependency], b)
 		}
 	}
-	for _, b := range deps {
-		demand += b
+	for _, d := range deps {
+		demand += most[d]
 	}
 	return math.Min(math.Min(total, sv.bound), demand)
 }
