@@ -20,7 +20,9 @@ import (
 // large plans, and on big consolidation problems it finds no plan at all
 // in minutes. So a phase that still has time and a gap above target after
 // the engine's run (or, on a model too big for the engine to get
-// anywhere, instead of that run) keeps an incumbent and repeatedly frees a
+// anywhere, instead of that run; or, while the engine solves a large
+// model's LP relaxation on one core, beside it on the others: see
+// rootLP) keeps an incumbent and repeatedly frees a
 // neighbourhood of it and re-optimises only that: every other column stays
 // at its incumbent value, so the sub-model holds just the free columns and
 // the rows that touch them, each row's bounds shifted by its fixed part.
@@ -263,6 +265,10 @@ type search struct {
 	rng    *rand.Rand
 	weight [hoodKinds]float64
 	size   [hoodKinds]int
+	// workers is how many sub-MIPs run at once; stop, when closed, ends
+	// the search as its deadline would (the LP beside it has finished).
+	workers int
+	stop    <-chan struct{}
 	// index maps a model column to its sub-model column (−1: fixed);
 	// rowSeen marks rows already taken. Both are reset after each use.
 	index   []int32
@@ -272,32 +278,45 @@ type search struct {
 	usedX []float64
 	// floor is a lower bound on each service's own cost (its fewest
 	// replicas at its cheapest candidate); slack caches slackOf for the
-	// incumbent slackX; stale
-	// counts the neighbourhoods that freed the service since it last
-	// improved.
-	floor  []float64
-	slack  []float64
-	slackX []float64
-	stale  []int
+	// incumbent slackX (and slackPriced, whether it came from the
+	// Lagrangian prices); stale counts the neighbourhoods that freed the
+	// service since it last improved.
+	floor       []float64
+	slack       []float64
+	slackX      []float64
+	slackPriced bool
+	stale       []int
 }
 
 // lns improves r (a solution of the current model) until deadline, ctx,
 // the gap target or Options.LNSRounds ends it, and returns the best
-// result.
+// result. Within a phase each call goes on with the phase's search
+// (its generator, weights and sizes).
 func (s *solver) lns(ctx context.Context, name string, r *highs.Result, deadline time.Time) *highs.Result {
+	return s.lnsWith(ctx, name, r, deadline, nil, s.lnsWorkers())
+}
+
+// lnsWith is lns with workers sub-MIPs at once, ended early when stop
+// is closed (nil: never).
+func (s *solver) lnsWith(ctx context.Context, name string, r *highs.Result, deadline time.Time, stop <-chan struct{}, workers int) *highs.Result {
 	fm := s.fm
 	if s.ix == nil {
 		s.ix = fm.index()
 	}
-	se := &search{s: s, fm: fm, ix: s.ix, rng: rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x1a5)),
-		index: make([]int32, fm.m.NumCols()), rowSeen: make([]bool, fm.m.NumRows())}
-	for j := range se.index {
-		se.index[j] = -1
+	se := s.search
+	if se == nil {
+		se = &search{s: s, fm: fm, ix: s.ix, rng: rand.New(rand.NewPCG(uint64(s.opts.Seed), 0x1a5)),
+			index: make([]int32, fm.m.NumCols()), rowSeen: make([]bool, fm.m.NumRows())}
+		for j := range se.index {
+			se.index[j] = -1
+		}
+		for k := range se.weight {
+			se.weight[k] = 1
+		}
+		se.size = [hoodKinds]int{max(1, len(fm.svc)/50), 4, 3}
+		s.search = se
 	}
-	for k := range se.weight {
-		se.weight[k] = 1
-	}
-	se.size = [hoodKinds]int{max(1, len(fm.svc)/50), 4, 3}
+	se.workers, se.stop = max(1, workers), stop
 	if s.opts.LNSRounds > 0 {
 		return se.rounds(ctx, name, r, deadline)
 	}
@@ -310,6 +329,11 @@ func (se *search) done(ctx context.Context, best *highs.Result, deadline time.Ti
 	if ctx.Err() != nil || time.Until(deadline) < lnsMinLeft || (s.opts.LNSRounds > 0 && s.rounds >= s.opts.LNSRounds) {
 		return true
 	}
+	select {
+	case <-se.stop:
+		return true
+	default:
+	}
 	return best.Objective <= 0 || relGap(best.Objective, best.DualBound) <= mipGap(se.fm.in, s.opts)
 }
 
@@ -318,7 +342,7 @@ func (se *search) done(ctx context.Context, best *highs.Result, deadline time.Ti
 // work alone (nodes, solutions), not by the clock, and applied in the
 // order drawn.
 func (se *search) rounds(ctx context.Context, name string, best *highs.Result, deadline time.Time) *highs.Result {
-	workers := se.s.lnsWorkers()
+	workers := se.workers
 	for !se.done(ctx, best, deadline) {
 		jobs := se.batch(best.X, workers)
 		var wg sync.WaitGroup
@@ -350,7 +374,7 @@ func (se *search) rounds(ctx context.Context, name string, best *highs.Result, d
 // slow one. In batches, the workers sat idle 30% of the time on the
 // 500×50 benchmark intent.
 func (se *search) async(ctx context.Context, name string, best *highs.Result, deadline time.Time) *highs.Result {
-	workers := se.s.lnsWorkers()
+	workers := se.workers
 	finished := make(chan *lnsJob, workers)
 	var running []*lnsJob
 	failed := false
@@ -683,14 +707,15 @@ func (se *search) seedCluster(used []float64) int {
 // replica and churn columns) less its floor. The search looks there
 // first for services to re-place. Computed once per incumbent.
 func (se *search) slackOf(x []float64) []float64 {
-	if se.slackX != nil && &se.slackX[0] == &x[0] {
+	priced := se.s != nil && se.s.prices != nil
+	if se.slackX != nil && &se.slackX[0] == &x[0] && se.slackPriced == priced {
 		return se.slack
 	}
 	fm := se.fm
 	if se.slack == nil {
 		se.slack, se.stale = make([]float64, len(fm.svc)), make([]int, len(fm.svc))
 	}
-	if se.s != nil && se.s.prices != nil {
+	if priced {
 		for i := range se.slack {
 			se.slack[i] = se.s.prices.gap(x, i)
 		}
@@ -710,7 +735,7 @@ func (se *search) slackOf(x []float64) []float64 {
 			se.slack[i] = math.Max(se.slack[i], 0)
 		}
 	}
-	se.slackX = x
+	se.slackX, se.slackPriced = x, priced
 	return se.slack
 }
 

@@ -2,6 +2,7 @@ package planner_test
 
 import (
 	"context"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +16,9 @@ import (
 // TestLargeModelRootLP: on a model above 50k columns whose start is a
 // plan, the engine solves the LP relaxation alone, the Lagrangian bound
 // raises the phase's bound above that LP's, the phase reports a time
-// limit, not an interruption, and the search runs with the time left.
+// limit, not an interruption, and the search runs with the time left;
+// with more than one core it also runs beside the LP (its sub-MIPs are
+// logged before the Lagrangian bound, which needs the LP).
 func TestLargeModelRootLP(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 60k-column model")
@@ -32,6 +35,7 @@ func TestLargeModelRootLP(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var lagrange bool
+	beside := 0 // the search's log lines before the Lagrangian bound's
 	// The LP takes a few seconds here, of the 12 s (60% of 20 s) it may take:
 	// room for a slower machine.
 	res, err := planner.Solve(context.Background(), in, planner.Options{TimeLimit: 20 * time.Second, MIPGap: 1e-4,
@@ -39,6 +43,9 @@ func TestLargeModelRootLP(t *testing.T) {
 			mu.Lock()
 			defer mu.Unlock()
 			lagrange = lagrange || strings.HasPrefix(l, "lagrangian bound plan")
+			if !lagrange && strings.HasPrefix(l, "lns plan") {
+				beside++
+			}
 		}})
 	if err != nil || res.Plan == nil {
 		t.Fatalf("solve: %v %v", err, res)
@@ -59,5 +66,11 @@ func TestLargeModelRootLP(t *testing.T) {
 	if ph.Rounds == 0 {
 		t.Error("no neighbourhood searched after the root")
 	}
-	t.Logf("%d columns, objective %.1f, bound %.1f (LP %.1f), %d rounds", res.Model.Cols, res.Objective, ph.Bound, lp.Objective, ph.Rounds)
+	if runtime.GOMAXPROCS(0) > 1 && beside == 0 {
+		t.Error("no neighbourhood searched beside the LP")
+	}
+	if v := planner.Verify(in, res.Plan); v.Err() != nil {
+		t.Errorf("the plan fails the verifier: %v", v.Err())
+	}
+	t.Logf("%d columns, objective %.1f, bound %.1f (LP %.1f), %d rounds (%d beside the LP)", res.Model.Cols, res.Objective, ph.Bound, lp.Objective, ph.Rounds, beside)
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/auxon-planner/auxon/planner/highs"
@@ -68,7 +69,8 @@ type Options struct {
 	Previous *Plan
 	// Progress receives the engine's progress, tagged with the phase.
 	Progress func(Progress)
-	// Log receives the engine's log lines.
+	// Log receives the engine's log lines and the search's, one call at
+	// a time (the LP and the search may run at once).
 	Log func(string)
 }
 
@@ -188,6 +190,14 @@ func solveOne(ctx context.Context, in *Intent, opts Options) (*Result, error) {
 		engine = HiGHS{}
 	}
 	limit := timeLimit(in, opts)
+	if log := opts.Log; log != nil {
+		var mu sync.Mutex
+		opts.Log = func(line string) {
+			mu.Lock()
+			defer mu.Unlock()
+			log(line)
+		}
+	}
 	s := &solver{fm: fm, engine: engine, opts: opts, deadline: start.Add(limit), began: start, limit: limit,
 		firstPlan: -1, lastPlan: -1, planBound: math.Inf(-1)}
 	if opts.Start != nil {
@@ -262,6 +272,8 @@ type solver struct {
 	// prices are the phase's Lagrangian prices, once its bound ran, for
 	// the search.
 	prices *servicePrices
+	// search is the phase's neighbourhood search, once it has run.
+	search *search
 	// coverValue is coverBound's result once coverDone.
 	coverValue float64
 	coverDone  bool
@@ -619,7 +631,7 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 		svc, free, coupling := p.parts(s.fm.m, r.X)
 		s.opts.Log(fmt.Sprintf("lagrangian gap %s: %.8g in services, %.8g in fixed costs, %.8g in shared rows", name, svc, free, coupling))
 	}
-	s.prices = nil
+	s.prices, s.search = nil, nil
 	ph.Status, ph.Objective, ph.Bound, ph.Time, ph.Rounds = r.Status.String(), r.Objective, r.DualBound, time.Since(began), s.rounds-rounds
 	s.phases = append(s.phases, ph)
 	if r.HasSolution {
@@ -649,7 +661,7 @@ func (s *solver) engineRun(ctx context.Context, name string, budget time.Duratio
 	if !s.opts.NoLNS && startOK {
 		if s.fm.m.NumCols() > lnsSmall {
 			// A large model whose start is a plan: see rootLP.
-			return s.rootLP(ctx, name, time.Duration(engineShareLarge*float64(budget)))
+			return s.rootLP(ctx, name, time.Duration(engineShareLarge*float64(budget)), time.Now().Add(budget))
 		}
 		main = time.Duration(engineShareSmall * float64(budget))
 	}
@@ -691,12 +703,30 @@ func (s *solver) engineRun(ctx context.Context, name string, budget time.Duratio
 // solve at its root gave the same bound, 4,667,574 against the LP's
 // 4,667,091 on the 500×50 benchmark intent, in about the same time,
 // but no duals.)
-func (s *solver) rootLP(ctx context.Context, name string, limit time.Duration) (*highs.Result, error) {
-	r, err := s.relaxation(ctx, limit, s.opts.Log)
+//
+// The LP's dual simplex runs on one core, and on that intent for 15 s
+// of the 60; so with more than one worker and no round limit (whose
+// search must not depend on the clock) the neighbourhood search runs
+// beside it on the other workers, from the start, until the LP is done,
+// and the LP's bound joins the search's incumbent.
+func (s *solver) rootLP(ctx context.Context, name string, limit time.Duration, end time.Time) (*highs.Result, error) {
+	res := s.startResult()
+	var r *highs.Result
+	var err error
+	if workers := s.lnsWorkers(); workers > 1 && s.opts.LNSRounds == 0 {
+		stop := make(chan struct{})
+		go func() {
+			defer close(stop)
+			r, err = s.relaxation(ctx, limit, s.opts.Log)
+		}()
+		res = s.lnsWith(ctx, name, res, end, stop, workers-1)
+		<-stop
+	} else {
+		r, err = s.relaxation(ctx, limit, s.opts.Log)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("solve phase %q: %w", name, err)
 	}
-	res := s.startResult()
 	if r.Status == highs.StatusOptimal {
 		s.lp = r
 		res.DualBound, res.Gap = r.Objective, relGap(res.Objective, r.Objective)
