@@ -43,7 +43,8 @@ import (
 // On the 80×12 intent the bound rose from 717,740 (the LP) to 730,041 in
 // 1.6 s, above HiGHS's after 600 s; on the 500×50 benchmark intent the
 // 500 per-service MILPs at 200 ms each raised it by 31,454 in 37 s of
-// one core.
+// one core (both measured before the θ rows and plan-phase rows of
+// build.go, which raise the LP itself).
 
 // lagrangeShare is the share of a phase the per-service MILPs may take;
 // lagrangeSubLimit and lagrangeSubNodes bound each one.
