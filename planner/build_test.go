@@ -81,14 +81,20 @@ func TestFootprintRedundancyRow(t *testing.T) {
 			if has != tc.footprintRow {
 				t.Errorf("footprint redundancy row: %v, want %v", has, tc.footprintRow)
 			}
-			res, err := Solve(context.Background(), in, Options{TimeLimit: 20 * time.Second, MIPGap: 1e-6})
-			if err != nil || res.Plan == nil {
-				t.Fatalf("solve: %v %v", err, res)
-			}
-			if got := PlanCost(in, res.Plan).Total; math.Abs(got-tc.optimum) > 1e-6 {
-				t.Errorf("optimum %.2f, want %.0f: %v", got, tc.optimum, res.Plan.Replicas)
-			}
+			checkOptimum(t, in, tc.optimum)
 		})
+	}
+}
+
+// checkOptimum solves in to optimality and wants a plan of cost want.
+func checkOptimum(t *testing.T, in *Intent, want float64) {
+	t.Helper()
+	res, err := Solve(context.Background(), in, Options{TimeLimit: 20 * time.Second, MIPGap: 1e-6})
+	if err != nil || res.Plan == nil {
+		t.Fatalf("solve: %v %v", err, res)
+	}
+	if got := PlanCost(in, res.Plan).Total; math.Abs(got-want) > 1e-6 {
+		t.Errorf("optimum %.2f, want %.2f: %v", got, want, res.Plan.Replicas)
 	}
 }
 
@@ -210,13 +216,7 @@ func TestPlanRows(t *testing.T) {
 	if math.Abs(with-28) > 1e-6 || math.Abs(without-21) > 1e-6 {
 		t.Errorf("LP %.4f with the plan rows, %.4f without: want 28 and 21", with, without)
 	}
-	res, err := Solve(context.Background(), in, Options{TimeLimit: 20 * time.Second, MIPGap: 1e-6})
-	if err != nil || res.Plan == nil {
-		t.Fatalf("solve: %v %v", err, res)
-	}
-	if got := PlanCost(in, res.Plan).Total; math.Abs(got-30) > 1e-6 {
-		t.Errorf("optimum %.2f, want 30: %v", got, res.Plan.Replicas)
-	}
+	checkOptimum(t, in, 30)
 }
 
 // TestLoadedElsewhere: the zones other than z that must carry load, from
@@ -334,11 +334,5 @@ func TestThetaRow(t *testing.T) {
 	if lp := relaxed(t, fm.m); rows != 2 || math.Abs(lp-14.25) > 1e-6 {
 		t.Errorf("without the θ rows (%d found): LP %.4f, want 14.25", rows, lp)
 	}
-	res, err := Solve(context.Background(), in, Options{TimeLimit: 20 * time.Second, MIPGap: 1e-6})
-	if err != nil || res.Plan == nil {
-		t.Fatalf("solve: %v %v", err, res)
-	}
-	if got := PlanCost(in, res.Plan).Total; math.Abs(got-18) > 1e-6 {
-		t.Errorf("optimum %.2f, want 18: %v", got, res.Plan.Replicas)
-	}
+	checkOptimum(t, in, 18)
 }

@@ -25,9 +25,9 @@ var (
 	// ErrNoSpreadsheet: no spreadsheet has this id (404).
 	ErrNoSpreadsheet = errors.New("no spreadsheet with this id")
 	// ErrQuota: the API kept answering 429 through every retry.
-	ErrQuota = errors.New("Sheets API quota exhausted")
+	ErrQuota = errors.New("the Sheets API quota is exhausted")
 	// ErrUnavailable: the API kept failing with 5xx or timeouts.
-	ErrUnavailable = errors.New("Sheets API unavailable")
+	ErrUnavailable = errors.New("the Sheets API is unavailable")
 	// ErrBudget: the Driver made Options.MaxCalls calls already.
 	ErrBudget = errors.New("API call budget exhausted")
 	// ErrReadOnly: a write to a Driver opened with Options.ReadOnly.
