@@ -735,12 +735,18 @@ func (s *solver) rootLP(ctx context.Context, name string, limit time.Duration, e
 	return res, nil
 }
 
-// relaxation solves the current model's LP relaxation with the engine.
+// relaxation solves the current model's LP relaxation with the engine,
+// its dual simplex pricing by Devex rather than HiGHS's default (dual
+// steepest edge): on the 500×50 benchmark intent's LP the highs command
+// took 11.8 s with Devex and 22.3 s without; in a 60 s solve, with the
+// search beside it, 12.8 s against 15.4 s. (The consolidation intent of
+// 100 machines: 68 s against 90 s; interior point took 66 s on the
+// first, and parallel dual simplex was slower.)
 func (s *solver) relaxation(ctx context.Context, limit time.Duration, log func(string)) (*highs.Result, error) {
 	lp := *s.fm.m
 	lp.Integer = nil
 	return s.engine.Solve(ctx, &lp, &highs.Options{TimeLimit: limit, Threads: s.opts.Threads, Log: log,
-		Extra: []highs.Option{presolveWorkaround}})
+		Extra: []highs.Option{presolveWorkaround, {Name: "simplex_dual_edge_weight_strategy", Value: 1}}})
 }
 
 // progress reports r's incumbent and bound; improved says r is a new
