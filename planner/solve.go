@@ -704,8 +704,8 @@ func (s *solver) engineRun(ctx context.Context, name string, budget time.Duratio
 // 4,667,091 on the 500×50 benchmark intent, in about the same time,
 // but no duals.)
 //
-// The LP's dual simplex runs on one core, and on that intent for 15 s
-// of the 60; so with more than one worker and no round limit (whose
+// The LP's dual simplex runs on one core, and on that intent for 13 s
+// of the 60 (see relaxation); so with more than one worker and no round limit (whose
 // search must not depend on the clock) the neighbourhood search runs
 // beside it on the other workers, from the start, until the LP is done,
 // and the LP's bound joins the search's incumbent.
