@@ -74,3 +74,44 @@ func TestLargeModelRootLP(t *testing.T) {
 	}
 	t.Logf("%d columns, objective %.1f, bound %.1f (LP %.1f), %d rounds (%d beside the LP)", res.Model.Cols, res.Objective, ph.Bound, lp.Objective, ph.Rounds, beside)
 }
+
+// TestLargeModelCancelDuringLP cancels a large model's solve while its LP
+// relaxation runs (with the search beside it): the solve stops promptly
+// and keeps the best plan, no worse than the start, which the verifier
+// passes.
+func TestLargeModelCancelDuringLP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a 60k-column model")
+	}
+	in := planner.Generate(planner.GenConfig{Seed: 1, Services: 300, Clusters: 30, Regions: 6, Continents: 3})
+	start := greedy.Plan(in)
+	var mu sync.Mutex
+	lpDone := false
+	// The LP takes about 1.7 s here.
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	res, err := planner.Solve(ctx, in, planner.Options{TimeLimit: time.Minute, Start: start, Log: func(l string) {
+		mu.Lock()
+		defer mu.Unlock()
+		lpDone = lpDone || strings.HasPrefix(l, "Model status") && strings.HasSuffix(l, "Optimal")
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(began); d > 3*time.Second {
+		t.Errorf("solve ran %v after a 0.7 s cancel", d)
+	}
+	if lpDone {
+		t.Log("the LP finished before the cancel: the test did not cancel it (a fast machine)")
+	}
+	if res.Plan == nil || !res.Interrupted || res.Status != planner.StatusFeasible {
+		t.Fatalf("plan %v, interrupted %v, status %v: want the best plan kept", res.Plan != nil, res.Interrupted, res.Status)
+	}
+	if got, was := planner.PlanCost(in, res.Plan).Total, planner.PlanCost(in, start).Total; got > was*(1+1e-9) {
+		t.Errorf("cost %.1f above the start's %.1f", got, was)
+	}
+	if v := planner.Verify(in, res.Plan); v.Err() != nil {
+		t.Errorf("the plan fails the verifier: %v", v.Err())
+	}
+}
