@@ -125,6 +125,9 @@ type svcVars struct {
 	minRep int
 	// minAt is, per candidate, the fewest replicas it runs if used.
 	minAt map[int]float64
+	// unmet and routesOnto index the service's demand (fm.unmet) and the
+	// dependency routes that load it (fm.depVars).
+	unmet, routesOnto []int
 }
 
 // term is one coefficient of a linear expression; for load terms, ub
@@ -390,7 +393,7 @@ func (fm *formulation) replicaVars() {
 			sv.n[c], sv.y[c] = n, y
 			sv.minAt[c] = math.Min(minRep, upper)
 			// min·y ≤ n ≤ M·y
-			fm.row(fm.nm("minrep", sv.s.Name, fm.cl[c].Name), 0, highs.Inf, []int{n, y}, []float64{1, -math.Min(minRep, upper)})
+			fm.row(fm.nm("minrep", sv.s.Name, fm.cl[c].Name), 0, highs.Inf, []int{n, y}, []float64{1, -sv.minAt[c]})
 			fm.row(fm.nm("maxrep", sv.s.Name, fm.cl[c].Name), -highs.Inf, 0, []int{n, y}, []float64{1, -upper})
 		}
 	}
@@ -432,6 +435,7 @@ func (fm *formulation) demandRows() {
 		u.col = fm.col(fm.nm("u", sv.s.Name, k.g), 0, 0, total[k], false)
 		idx, val = append(idx, u.col), append(val, 1)
 		u.row = fm.row(fm.nm("demand", sv.s.Name, k.g), total[k], total[k], idx, val)
+		sv.unmet = append(sv.unmet, len(fm.unmet))
 		fm.unmet = append(fm.unmet, u)
 	}
 }
@@ -458,6 +462,7 @@ func (fm *formulation) dependencyRows() {
 						continue
 					}
 					h := fm.col(fm.nm("h", sv.s.Name, d.DependsOn, g, fm.cl[c2].Name), 0, 0, highs.Inf, false)
+					fm.svc[t].routesOnto = append(fm.svc[t].routesOnto, len(fm.depVars))
 					fm.depVars = append(fm.depVars, depVar{svc: i, dep: t, region: g, from: from, to: c2, col: h, dependency: d})
 					tv.loadIn[c2] = append(tv.loadIn[c2], term{h, 1, d.Ratio * sv.bound})
 					idx, val = append(idx, h), append(val, 1)
@@ -553,19 +558,7 @@ func (fm *formulation) footprintRows() {
 
 // redundancyRows adds the N+k rows per zone of each service's scope.
 func (fm *formulation) redundancyRows() {
-	// Each service's demand and the dependency routes onto it, for
-	// zoneBound (a scan of all of them per zone took 4.7 s of the 500×50
-	// benchmark intent's build).
-	unmetOf, routesOnto := make([][]*unmetVar, len(fm.svc)), make([][]*depVar, len(fm.svc))
-	for k := range fm.unmet {
-		u := &fm.unmet[k]
-		unmetOf[u.svc] = append(unmetOf[u.svc], u)
-	}
-	for k := range fm.depVars {
-		dv := &fm.depVars[k]
-		routesOnto[dv.dep] = append(routesOnto[dv.dep], dv)
-	}
-	for i, sv := range fm.svc {
+	for _, sv := range fm.svc {
 		k := sv.s.Redundancy
 		if k <= 0 || sv.cap <= 0 {
 			continue
@@ -604,7 +597,7 @@ func (fm *formulation) redundancyRows() {
 			}
 			fm.row(fm.nm("nplusk", sv.s.Name, z), 0, highs.Inf, idx, val)
 			fm.nk = append(fm.nk, nk)
-			bound := zoneBound(sv, cs, unmetOf[i], routesOnto[i])
+			bound := fm.zoneBound(sv, cs)
 			fm.thetaRow(sv, z, cs, theta, bound)
 			fm.spreadRow(sv, z, cs, bound)
 			fm.footprintRedundancyRow(sv, z, cs, others)
@@ -641,10 +634,11 @@ func (fm *formulation) thetaRow(sv *svcVars, zone string, cs []int, theta int, b
 }
 
 // zoneBound bounds the load of service sv on the clusters cs: the
-// demand of regions that reach them (of unmet, sv's demand) plus, per
-// dependency on sv with a route into them (of routes, those onto sv),
-// its bound (ρ times the caller's L̄), and at most L̄_s.
-func zoneBound(sv *svcVars, cs []int, unmet []*unmetVar, routes []*depVar) float64 {
+// demand of regions that reach them plus, per dependency on sv with a
+// route into them, its bound (ρ times the caller's L̄), and at most L̄_s.
+// It looks only at sv's own demand and routes (scanning all of them per
+// zone took 4.7 s of the 500×50 benchmark intent's build).
+func (fm *formulation) zoneBound(sv *svcVars, cs []int) float64 {
 	ub := map[int]float64{}
 	total := 0.0
 	for _, c := range cs {
@@ -654,16 +648,17 @@ func zoneBound(sv *svcVars, cs []int, unmet []*unmetVar, routes []*depVar) float
 		}
 	}
 	demand := 0.0
-	for _, u := range unmet {
-		if slices.ContainsFunc(u.f, func(f flowVar) bool { return slices.Contains(cs, f.cluster) }) {
+	for _, k := range sv.unmet {
+		if u := &fm.unmet[k]; slices.ContainsFunc(u.f, func(f flowVar) bool { return slices.Contains(cs, f.cluster) }) {
 			demand += u.demand
 		}
 	}
-	// Per dependency its largest route bound, summed in routes' order (in
-	// a map's order the sum's last bits would change from build to build).
+	// Per dependency its largest route bound, summed in route order (in a
+	// map's order the sum's last bits would change from build to build).
 	var deps []*Dependency
 	most := map[*Dependency]float64{}
-	for _, dv := range routes {
+	for _, k := range sv.routesOnto {
+		dv := &fm.depVars[k]
 		if b, ok := ub[dv.col]; ok {
 			if _, seen := most[dv.dependency]; !seen {
 				deps = append(deps, dv.dependency)
@@ -752,10 +747,10 @@ func (fm *formulation) footprintRedundancyRow(sv *svcVars, zone string, cs []int
 // served in the zone of clusters cs: the demand of regions none of whose
 // reachable candidates lies outside it.
 func (fm *formulation) forcedLoad(sv *svcVars, cs []int) float64 {
-	i := fm.svcIdx[sv.s.Name]
 	forced := 0.0
-	for _, u := range fm.unmet {
-		if u.svc != i || len(u.f) == 0 {
+	for _, k := range sv.unmet {
+		u := &fm.unmet[k]
+		if len(u.f) == 0 {
 			continue
 		}
 		inside := true
@@ -774,10 +769,10 @@ func (fm *formulation) forcedLoad(sv *svcVars, cs []int) float64 {
 // it, sorted: when all demand is served, each list has a zone that
 // carries load.
 func (fm *formulation) demandZones(sv *svcVars) [][]string {
-	i := fm.svcIdx[sv.s.Name]
 	var groups [][]string
-	for _, u := range fm.unmet {
-		if u.svc != i || len(u.f) == 0 || u.demand <= 0 {
+	for _, k := range sv.unmet {
+		u := &fm.unmet[k]
+		if len(u.f) == 0 || u.demand <= 0 {
 			continue
 		}
 		var g []string
