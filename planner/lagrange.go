@@ -113,7 +113,8 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 	// those without N+k gained 11,682 in 6.3 s of one core, those with it
 	// 28,884 in 116 s; in the 18 s of one core a 60 s solve gives the
 	// bound, costliest first gained about 13,600, this order about 17,000
-	// (replayed from those per-service figures).
+	// (replayed from those per-service figures, counting 30% of the gain
+	// of a MILP that took more than its 200 ms there).
 	var order []int
 	for i := range fm.svc {
 		if sp.fractional(m, lp.X, i) {

@@ -106,7 +106,7 @@ const lnsMaxCols = 20000
 // cluster that would be bigger; one of a single service or cluster is
 // only held to lnsMaxCols, so that every draw can find something to
 // solve. After the Lagrangian bound on the 500×50 benchmark intent, 36 of
-// the 187 sub-MIPs had 3,000 columns or more: they took a quarter of
+// the 226 sub-MIPs had 3,000 columns or more: they took a quarter of
 // the workers' time and none improved the plan.
 const lnsMinCols = 1000
 
