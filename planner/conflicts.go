@@ -140,10 +140,16 @@ func FindConflicts(ctx context.Context, in *Intent, opts ConflictOptions) (*Conf
 		case !minimal:
 			out.Stopped = "time limit: the set cannot hold together but may not be minimal"
 		case len(set) == 0:
-			// Only rows auxon does not map to a requirement conflict (a
-			// reservation's Max, say): the checks above are all there is.
+			// The model stays infeasible with every mapped requirement
+			// dropped. That cannot happen with exact arithmetic: with
+			// demand elastic, zero load satisfies every unmapped row
+			// (capacity, N+k, dependency, linking), and a reservation's
+			// Max Replicas above 0 only lowers the pair's upper bound
+			// (never below its Min) and its Min Replicas floor (Max 0
+			// removes the candidate, which the checks above name). So
+			// it is round-off or a bug, and the report says so.
 			out.Minimal = false
-			out.Stopped = "the conflict lies in requirements the search does not map (such as a reservation's Max Replicas)"
+			out.Stopped = "no requirement could be singled out: the model stays infeasible without any of them (a numerical problem or a bug in auxon; please report it with the workbook)"
 		}
 		out.Rows = append(out.Rows, cf.describe(ctx, set, relaxed)...)
 	}

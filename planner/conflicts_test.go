@@ -141,3 +141,35 @@ func TestErrInfeasibleIsDistinct(t *testing.T) {
 		t.Error("ErrInfeasible matches ErrVerification")
 	}
 }
+
+// A reservation's Max Replicas above 0 cannot take part in a conflict
+// (FindConflicts maps no group to it): the search finishes on the same
+// requirements with the pins capped, and with every mapped requirement
+// dropped the rest of the model holds, Max rows and all.
+func TestConflictsReservationMax(t *testing.T) {
+	plain := integralConflict()
+	capped := integralConflict()
+	for k, mx := range []int{2, 3, 4} {
+		capped.Reservations[k].Max, capped.Reservations[k].HasMax = mx, true
+	}
+	// Max below web's Min Replicas lowers its floor in c.
+	capped.Reservations = append(capped.Reservations, Reservation{Service: "web", Cluster: "c", Max: 2, HasMax: true, Row: 5})
+	for name, in := range map[string]*Intent{"plain": plain, "capped": capped} {
+		t.Run(name, func(t *testing.T) {
+			cs, err := FindConflicts(context.Background(), in, ConflictOptions{TimeLimit: 20 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !cs.Minimal || cs.Stopped != "" || len(cs.Rows) == 0 {
+				t.Fatalf("minimal %v, stopped %q, %d rows: want a finished search", cs.Minimal, cs.Stopped, len(cs.Rows))
+			}
+			cf, err := newConflictFinder(context.Background(), in, time.Now().Add(20*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if inf, known := cf.test(context.Background(), nil); inf || !known {
+				t.Errorf("with no requirement enforced: infeasible %v, known %v", inf, known)
+			}
+		})
+	}
+}
