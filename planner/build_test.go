@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -190,8 +191,14 @@ func TestPlanRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fm.planRows) != 2 {
-		t.Fatalf("%d plan-phase rows, want one per continent", len(fm.planRows))
+	foot := 0
+	for _, i := range fm.planRows {
+		if strings.HasPrefix(fm.m.RowNames[i], "nkfootplan") {
+			foot++
+		}
+	}
+	if foot != 2 {
+		t.Fatalf("%d nkfootplan rows, want one per continent", foot)
 	}
 	restore := fm.serveAll()
 	with := relaxed(t, fm.m)
@@ -335,4 +342,53 @@ func TestThetaRow(t *testing.T) {
 		t.Errorf("without the θ rows (%d found): LP %.4f, want 14.25", rows, lp)
 	}
 	checkOptimum(t, in, 18)
+}
+
+// TestRoundingRows: web serves 45 units from r1, whose 60 ms SLO
+// reaches only a and b (price 1), and 25 from r3, reaching only c
+// (price 2); api carries half of web's load (35) and may run only in a.
+// The LP without the rounding rows runs 4.5 + 2.5 web replicas and 3.5
+// api ones: 4.5 + 5 + 3.5 = 13. Each set's replicas are whole: web ≥ 5
+// on {a, b} and ≥ 3 on {c} (its 70 units are 7 replicas, no row), api
+// ≥ 4 in all (its load comes from web through the dependency), so the
+// LP rises to 5 + 6 + 4 = 15, the optimum. Outside phase "plan" the
+// rows are free.
+func TestRoundingRows(t *testing.T) {
+	in := small(cluster("a", "r1", 100, 1), cluster("b", "r1", 100, 1), cluster("c", "r3", 100, 2))
+	web, api := svc("web"), svc("api")
+	web.LatencySLO, web.HasLatencySLO = 60, true
+	api.Allowed = []string{"a"}
+	in.Services = []Service{web, api}
+	in.Demand = []Demand{{Service: "web", Region: "r1", Amount: 45}, {Service: "web", Region: "r3", Amount: 25}}
+	in.Dependencies = []Dependency{{Service: "web", DependsOn: "api", Ratio: 0.5}}
+	fm, err := build(in, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{"replicasin.web.r1": 5, "replicasin.web.r3": 3, "replicas.api": 4}
+	got := map[string]float64{}
+	for k, i := range fm.planRows {
+		if strings.HasPrefix(fm.m.RowNames[i], "replicas") {
+			got[fm.m.RowNames[i]] = fm.planLower[k]
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("rounding rows %v, want %v", got, want)
+	}
+	restore := fm.serveAll()
+	with := relaxed(t, fm.m)
+	for _, i := range fm.planRows {
+		fm.m.RowLower[i] = -highs.Inf
+	}
+	without := relaxed(t, fm.m)
+	restore()
+	for _, i := range fm.planRows {
+		if fm.m.RowLower[i] != -highs.Inf {
+			t.Errorf("row %s still binds outside phase plan", fm.m.RowNames[i])
+		}
+	}
+	if math.Abs(with-15) > 1e-6 || math.Abs(without-13) > 1e-6 {
+		t.Errorf("LP %.4f with the rounding rows, %.4f without: want 15 and 13", with, without)
+	}
+	checkOptimum(t, in, 15)
 }

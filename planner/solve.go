@@ -356,8 +356,8 @@ func (fm *formulation) serveAll() (restore func()) {
 			m.ColLower[u.col] = u.demand // nothing can serve it
 		}
 	}
-	for _, i := range fm.planRows {
-		m.RowLower[i] = 0
+	for k, i := range fm.planRows {
+		m.RowLower[i] = fm.planLower[k]
 	}
 	lower := make([]float64, len(fm.nk))
 	for i, nk := range fm.nk {
