@@ -769,14 +769,16 @@ func (fm *formulation) planRow(i int, lower float64) {
 //	(replicasin) for each demand region g of s, the candidates that reach
 //	             g within the SLO, with F the demand of the regions that
 //	             reach only those (g's among them);
-//	(replicasnk) each N+k zone Z with forced load F_Z (forcedLoad): after
-//	             the loss of its k largest, its clusters keep at least
-//	             ⌈F_Z/cap⌉ replicas, and each of the k lost holds at least
-//	             q (thetaFloor), so Σ_{c∈Z} n[s,c] ≥ ⌈F_Z/cap⌉ + k·q.
+//	(replicasnk) each N+k zone Z with forced load F_Z (forcedLoad): the
+//	             fewest replicas a zone carrying F_Z holds over the
+//	             number of clusters it uses (zoneFloor), its survivors
+//	             and its k largest whole and at least Min Replicas each.
 //
-// A set whose F/cap is whole gains nothing and gets no row. On the 500×50
+// A set whose F/cap is whole gains nothing and gets no row (nor a zone
+// whose floor the N+k row and θ's floor already give). On the 500×50
 // benchmark intent the first kind raised the plan phase's LP bound from
-// 4,701,992 to 4,716,999 (500 rows), the second to 4,720,251; every
+// 4,701,992 to 4,716,999 (500 rows), the second to 4,720,251, the third
+// to 4,725,513 (146 rows; 4,721,107 without Min Replicas in it); every
 // service's own MILP (lagrange.go) would find these floors, but only
 // after the LP, whose duals it prices by.
 func (fm *formulation) roundingRows() {
@@ -824,7 +826,7 @@ func (fm *formulation) roundingRows() {
 		if forced := fm.forcedLoad(sv, nk.clusters); forced > 0 {
 			zone := fm.cl[nk.clusters[0]].Zone(sv.s.Scope)
 			add := float64(sv.s.Redundancy) * fm.thetaFloor(nk) / sv.cap
-			if need := math.Ceil(forced/sv.cap-fitTol) + add; need > forced/sv.cap+add+fitTol {
+			if need := fm.zoneFloor(sv, nk.clusters, forced); need > forced/sv.cap+add+fitTol {
 				idx, val := make([]int, len(nk.clusters)), make([]float64, len(nk.clusters))
 				for k, c := range nk.clusters {
 					idx[k], val[k] = sv.n[c], 1
@@ -833,6 +835,35 @@ func (fm *formulation) roundingRows() {
 			}
 		}
 	}
+}
+
+// zoneFloor is the fewest replicas the clusters cs (an N+k zone of sv)
+// hold in all once they carry load F: with R = ⌈F/cap⌉ replicas that
+// must survive the loss of the k largest, and j of at most m clusters
+// used (k < j; m the candidates, at most Max Clusters), each holding at
+// least q (the least Min Replicas among them, at least 1), the j−k
+// survivors hold at least max(R, (j−k)·q) and each of the k largest at
+// least max(q, ⌈R/(j−k)⌉); the floor is the least of that over j.
+func (fm *formulation) zoneFloor(sv *svcVars, cs []int, load float64) float64 {
+	k := sv.s.Redundancy
+	m := len(cs)
+	if mx := sv.s.MaxClusters; mx > 0 {
+		m = min(m, mx)
+	}
+	if m <= k {
+		return 0
+	}
+	q := math.Inf(1)
+	for _, c := range cs {
+		q = math.Min(q, math.Max(sv.minAt[c], 1))
+	}
+	r := math.Ceil(load/sv.cap - fitTol)
+	best := math.Inf(1)
+	for j := k + 1; j <= m; j++ {
+		s := float64(j - k)
+		best = math.Min(best, math.Max(r, s*q)+float64(k)*math.Max(q, math.Ceil(r/s-fitTol)))
+	}
+	return best
 }
 
 // roundUp is ⌈v⌉ when that exceeds v by more than round-off, else 0 (no

@@ -392,3 +392,41 @@ func TestRoundingRows(t *testing.T) {
 	}
 	checkOptimum(t, in, 15)
 }
+
+// TestZoneFloor: the fewest replicas an N+k zone holds once it carries
+// load, over the number of clusters it uses.
+func TestZoneFloor(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		load, cap      float64
+		k, minRep, max int
+		cands          int
+		want           float64
+	}{
+		// 2,770 units at 800 a replica must survive the loss of 2: 4
+		// replicas; 3 clusters of 4 or 4 of 3 (Min Replicas), 12.
+		{"min replicas", 2770, 800, 2, 3, 0, 50, 12},
+		// 10 replicas, N+1, Min Replicas 1: the more clusters the fewer
+		// spare replicas, 10 + ⌈10/4⌉ on 5.
+		{"spread", 100, 10, 1, 1, 0, 5, 13},
+		// Max Clusters 2 of 5: 10 + 10.
+		{"max clusters", 100, 10, 1, 1, 2, 5, 20},
+		// A zone of k clusters can carry nothing.
+		{"too few", 100, 10, 2, 1, 0, 2, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := svc("web")
+			s.Redundancy, s.MinReplicas, s.MaxClusters, s.ReplicaCapacity = tc.k, tc.minRep, tc.max, tc.cap
+			sv := &svcVars{s: &s, cap: tc.cap, minAt: map[int]float64{}}
+			var cs []int
+			for c := range tc.cands {
+				cs = append(cs, c)
+				sv.minAt[c] = float64(tc.minRep)
+			}
+			fm := &formulation{}
+			if got := fm.zoneFloor(sv, cs, tc.load); got != tc.want {
+				t.Errorf("zoneFloor = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
