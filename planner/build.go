@@ -772,13 +772,17 @@ func (fm *formulation) planRow(i int, lower float64) {
 //	(replicasnk) each N+k zone Z with forced load F_Z (forcedLoad): the
 //	             fewest replicas a zone carrying F_Z holds over the
 //	             number of clusters it uses (zoneFloor), its survivors
-//	             and its k largest whole and at least Min Replicas each.
+//	             and its k largest whole and at least Min Replicas each;
+//	(replicaszones) for N+k, the zones that can serve a demand region,
+//	             one of which carries load (zoneSetRows).
 //
 // A set whose F/cap is whole gains nothing and gets no row (nor a zone
 // whose floor the N+k row and θ's floor already give). On the 500×50
 // benchmark intent the first kind raised the plan phase's LP bound from
 // 4,701,992 to 4,716,999 (500 rows), the second to 4,720,251, the third
-// to 4,725,513 (146 rows; 4,721,107 without Min Replicas in it); every
+// to 4,725,513 (146 rows; 4,721,107 without Min Replicas in it), the
+// fourth to 4,728,159, though the LP then took 14.5 s instead of 10.8 s
+// (seeds 1–3 of a 60 s solve: gaps 2.66–2.85% against 2.79–2.98%); every
 // service's own MILP (lagrange.go) would find these floors, but only
 // after the LP, whose duals it prices by.
 func (fm *formulation) roundingRows() {
@@ -821,6 +825,9 @@ func (fm *formulation) roundingRows() {
 			add("replicasin", u.region, cs, roundUp(fm.forcedLoad(sv, cs)/sv.cap))
 		}
 	}
+	for _, sv := range fm.svc {
+		fm.zoneSetRows(sv)
+	}
 	for _, nk := range fm.nk {
 		sv := fm.svc[nk.svc]
 		if forced := fm.forcedLoad(sv, nk.clusters); forced > 0 {
@@ -834,6 +841,53 @@ func (fm *formulation) roundingRows() {
 				fm.planRow(fm.row(fm.nm("replicasnk", sv.s.Name, zone), -highs.Inf, highs.Inf, idx, val), need)
 			}
 		}
+	}
+}
+
+// zoneSetRows adds, for a service of N+k and each of its demand regions
+// g, Σ_{c∈U} n[s,c] ≥ max(⌈F_U/cap⌉, q) + k·q, U the candidates in
+// every zone that has a cluster reaching g, F_U the demand that only U
+// can serve, q the least Min Replicas there (at least 1). Each zone of
+// U that carries load L holds at least max(⌈L/cap⌉, q) replicas that
+// survive the loss of its k largest, and those k at least q each; at
+// least one zone of U carries load, and the loads add up to at least
+// F_U.
+func (fm *formulation) zoneSetRows(sv *svcVars) {
+	k := sv.s.Redundancy
+	if k <= 0 || sv.cap <= 0 {
+		return
+	}
+	seen := map[string]bool{}
+	for _, ui := range sv.unmet {
+		u := &fm.unmet[ui]
+		if len(u.f) == 0 || u.demand <= 0 {
+			continue
+		}
+		var zones []string
+		for _, f := range u.f {
+			if z := fm.cl[f.cluster].Zone(sv.s.Scope); !slices.Contains(zones, z) {
+				zones = append(zones, z)
+			}
+		}
+		var cs []int
+		q := math.Inf(1)
+		for _, c := range sv.cands {
+			if slices.Contains(zones, fm.cl[c].Zone(sv.s.Scope)) {
+				cs = append(cs, c)
+				q = math.Min(q, math.Max(sv.minAt[c], 1))
+			}
+		}
+		key := fmt.Sprint(cs)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		need := math.Max(math.Ceil(fm.forcedLoad(sv, cs)/sv.cap-fitTol), q) + float64(k)*q
+		idx, val := make([]int, len(cs)), make([]float64, len(cs))
+		for i, c := range cs {
+			idx[i], val[i] = sv.n[c], 1
+		}
+		fm.planRow(fm.row(fm.nm("replicaszones", sv.s.Name, u.region), -highs.Inf, highs.Inf, idx, val), need)
 	}
 }
 

@@ -430,3 +430,45 @@ func TestZoneFloor(t *testing.T) {
 		})
 	}
 }
+
+// TestZoneSetRows: 25 units from r1 reach both regions (a, b, e in r1;
+// c, d, f in r2, 50 ms away, within the 60 ms SLO); N+1 per region, Min
+// Replicas 2. Neither zone must carry the load, so the zone floor has no
+// row; but one of them does, and after the loss of its largest cluster
+// keeps ⌈25/10⌉ = 3 replicas, while the lost one held at least 2 (Min
+// Replicas): the row over the six clusters says 5. (Every plan needs 6:
+// 3 + 3, or 2 + 2 + 2.) The LP alone splits the load over both zones and
+// runs 4.5.
+func TestZoneSetRows(t *testing.T) {
+	in := small(cluster("a", "r1", 100, 1), cluster("b", "r1", 100, 1), cluster("e", "r1", 100, 1),
+		cluster("c", "r2", 100, 1), cluster("d", "r2", 100, 1), cluster("f", "r2", 100, 1))
+	s := svc("web")
+	s.Redundancy, s.MinReplicas, s.LatencySLO, s.HasLatencySLO = 1, 2, 60, true
+	in.Services = []Service{s}
+	in.Demand = []Demand{{Service: "web", Region: "r1", Amount: 25}}
+	fm, err := build(in, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []int
+	for k, i := range fm.planRows {
+		if strings.HasPrefix(fm.m.RowNames[i], "replicaszones") {
+			rows = append(rows, i)
+			if got := fm.planLower[k]; got != 5 {
+				t.Errorf("%s ≥ %v, want 5", fm.m.RowNames[i], got)
+			}
+		}
+	}
+	if len(rows) != 1 {
+		t.Fatalf("%d zone-set rows, want 1", len(rows))
+	}
+	restore := fm.serveAll()
+	with := relaxed(t, fm.m)
+	fm.m.RowLower[rows[0]] = -highs.Inf
+	without := relaxed(t, fm.m)
+	restore()
+	if math.Abs(with-5) > 1e-6 || math.Abs(without-4.5) > 1e-6 {
+		t.Errorf("LP %.4f with the row, %.4f without: want 5 and 4.5", with, without)
+	}
+	checkOptimum(t, in, 6)
+}
