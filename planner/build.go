@@ -781,8 +781,9 @@ func (fm *formulation) planRow(i int, lower float64) {
 // benchmark intent the first kind raised the plan phase's LP bound from
 // 4,701,992 to 4,716,999 (500 rows), the second to 4,720,251, the third
 // to 4,725,513 (146 rows; 4,721,107 without Min Replicas in it), the
-// fourth to 4,728,159, though the LP then took 14.5 s instead of 10.8 s
-// (seeds 1–3 of a 60 s solve: gaps 2.66–2.85% against 2.79–2.98%); every
+// fourth to 4,734,935 (4,728,159 with max(⌈F_U/cap⌉, q) + k·q for its
+// floor, and the LP then took 14.5 s instead of 10.8 s; with the zone
+// floor 11.2 s); every
 // service's own MILP (lagrange.go) would find these floors, but only
 // after the LP, whose duals it prices by.
 func (fm *formulation) roundingRows() {
@@ -845,13 +846,15 @@ func (fm *formulation) roundingRows() {
 }
 
 // zoneSetRows adds, for a service of N+k and each of its demand regions
-// g, Σ_{c∈U} n[s,c] ≥ max(⌈F_U/cap⌉, q) + k·q, U the candidates in
-// every zone that has a cluster reaching g, F_U the demand that only U
-// can serve, q the least Min Replicas there (at least 1). Each zone of
-// U that carries load L holds at least max(⌈L/cap⌉, q) replicas that
-// survive the loss of its k largest, and those k at least q each; at
-// least one zone of U carries load, and the loads add up to at least
-// F_U.
+// g, Σ_{c∈U} n[s,c] ≥ T(F_U): U the candidates in every zone that has a
+// cluster reaching g, F_U the demand that only U can serve, and T the
+// zone floor (zoneFloor) of a zone as large as U's largest (at most Max
+// Clusters) with the least Min Replicas of U. It holds because at least
+// one zone of U carries load, the loads add up to at least F_U, each
+// zone Z holds at least its own floor T_Z(L_Z) ≥ T(L_Z) (a larger zone
+// with a smaller minimum needs no more), and T is subadditive: T(a) +
+// T(b) ≥ T(a+b) (of the two minimising cluster counts, their sum of
+// survivors, at most the zone's, does for a+b).
 func (fm *formulation) zoneSetRows(sv *svcVars) {
 	k := sv.s.Redundancy
 	if k <= 0 || sv.cap <= 0 {
@@ -870,10 +873,12 @@ func (fm *formulation) zoneSetRows(sv *svcVars) {
 			}
 		}
 		var cs []int
+		size := map[string]int{}
 		q := math.Inf(1)
 		for _, c := range sv.cands {
-			if slices.Contains(zones, fm.cl[c].Zone(sv.s.Scope)) {
+			if z := fm.cl[c].Zone(sv.s.Scope); slices.Contains(zones, z) {
 				cs = append(cs, c)
+				size[z]++
 				q = math.Min(q, math.Max(sv.minAt[c], 1))
 			}
 		}
@@ -882,7 +887,17 @@ func (fm *formulation) zoneSetRows(sv *svcVars) {
 			continue
 		}
 		seen[key] = true
-		need := math.Max(math.Ceil(fm.forcedLoad(sv, cs)/sv.cap-fitTol), q) + float64(k)*q
+		m := 0
+		for _, z := range zones {
+			m = max(m, size[z])
+		}
+		if mx := sv.s.MaxClusters; mx > 0 {
+			m = min(m, mx)
+		}
+		need := floorOf(k, m, q, math.Ceil(fm.forcedLoad(sv, cs)/sv.cap-fitTol))
+		if need <= 0 {
+			continue
+		}
 		idx, val := make([]int, len(cs)), make([]float64, len(cs))
 		for i, c := range cs {
 			idx[i], val[i] = sv.n[c], 1
@@ -899,19 +914,24 @@ func (fm *formulation) zoneSetRows(sv *svcVars) {
 // survivors hold at least max(R, (j−k)·q) and each of the k largest at
 // least max(q, ⌈R/(j−k)⌉); the floor is the least of that over j.
 func (fm *formulation) zoneFloor(sv *svcVars, cs []int, load float64) float64 {
-	k := sv.s.Redundancy
 	m := len(cs)
 	if mx := sv.s.MaxClusters; mx > 0 {
 		m = min(m, mx)
-	}
-	if m <= k {
-		return 0
 	}
 	q := math.Inf(1)
 	for _, c := range cs {
 		q = math.Min(q, math.Max(sv.minAt[c], 1))
 	}
-	r := math.Ceil(load/sv.cap - fitTol)
+	return floorOf(sv.s.Redundancy, m, q, math.Ceil(load/sv.cap-fitTol))
+}
+
+// floorOf is zoneFloor for N+k, at most m clusters, at least q replicas
+// on each used one, and r replicas that must survive: the least over j
+// of max(r, (j−k)·q) + k·max(q, ⌈r/(j−k)⌉); 0 when m ≤ k or r ≤ 0.
+func floorOf(k, m int, q, r float64) float64 {
+	if m <= k || r <= 0 || math.IsInf(q, 1) {
+		return 0
+	}
 	best := math.Inf(1)
 	for j := k + 1; j <= m; j++ {
 		s := float64(j - k)

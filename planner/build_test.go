@@ -435,10 +435,9 @@ func TestZoneFloor(t *testing.T) {
 // c, d, f in r2, 50 ms away, within the 60 ms SLO); N+1 per region, Min
 // Replicas 2. Neither zone must carry the load, so the zone floor has no
 // row; but one of them does, and after the loss of its largest cluster
-// keeps ⌈25/10⌉ = 3 replicas, while the lost one held at least 2 (Min
-// Replicas): the row over the six clusters says 5. (Every plan needs 6:
-// 3 + 3, or 2 + 2 + 2.) The LP alone splits the load over both zones and
-// runs 4.5.
+// keeps ⌈25/10⌉ = 3 replicas: 3 + 3 on two clusters, or 2 + 2 + 2 on
+// three (Min Replicas), 6 either way. The row over the six clusters says
+// so; the LP alone splits the load over both zones and runs 4.5.
 func TestZoneSetRows(t *testing.T) {
 	in := small(cluster("a", "r1", 100, 1), cluster("b", "r1", 100, 1), cluster("e", "r1", 100, 1),
 		cluster("c", "r2", 100, 1), cluster("d", "r2", 100, 1), cluster("f", "r2", 100, 1))
@@ -454,8 +453,8 @@ func TestZoneSetRows(t *testing.T) {
 	for k, i := range fm.planRows {
 		if strings.HasPrefix(fm.m.RowNames[i], "replicaszones") {
 			rows = append(rows, i)
-			if got := fm.planLower[k]; got != 5 {
-				t.Errorf("%s ≥ %v, want 5", fm.m.RowNames[i], got)
+			if got := fm.planLower[k]; got != 6 {
+				t.Errorf("%s ≥ %v, want 6", fm.m.RowNames[i], got)
 			}
 		}
 	}
@@ -467,8 +466,41 @@ func TestZoneSetRows(t *testing.T) {
 	fm.m.RowLower[rows[0]] = -highs.Inf
 	without := relaxed(t, fm.m)
 	restore()
-	if math.Abs(with-5) > 1e-6 || math.Abs(without-4.5) > 1e-6 {
-		t.Errorf("LP %.4f with the row, %.4f without: want 5 and 4.5", with, without)
+	if math.Abs(with-6) > 1e-6 || math.Abs(without-4.5) > 1e-6 {
+		t.Errorf("LP %.4f with the row, %.4f without: want 6 and 4.5", with, without)
 	}
 	checkOptimum(t, in, 6)
+}
+
+// TestFloorOfProperties checks, over small cases exhaustively, what the
+// zone-set rows rest on: the zone floor is subadditive in the replicas
+// that must survive, grows with them and with Min Replicas, and shrinks
+// as the zone may use more clusters.
+func TestFloorOfProperties(t *testing.T) {
+	for k := 1; k <= 3; k++ {
+		for m := k + 1; m <= 9; m++ {
+			for q := 1.0; q <= 4; q++ {
+				for a := 1.0; a <= 30; a++ {
+					fa := floorOf(k, m, q, a)
+					if fa < a+float64(k)*q {
+						t.Errorf("k %d m %d q %v: floor(%v) = %v below r + k·q", k, m, q, a, fa)
+					}
+					if g := floorOf(k, m, q, a+1); g < fa {
+						t.Errorf("k %d m %d q %v: floor(%v) = %v > floor(%v) = %v", k, m, q, a, fa, a+1, g)
+					}
+					if g := floorOf(k, m+1, q, a); g > fa {
+						t.Errorf("k %d q %v r %v: %v clusters %v, %v clusters %v", k, q, a, m, fa, m+1, g)
+					}
+					if g := floorOf(k, m, q+1, a); g < fa {
+						t.Errorf("k %d m %d r %v: q %v gives %v, q %v gives %v", k, m, a, q, fa, q+1, g)
+					}
+					for b := 1.0; b <= 30; b++ {
+						if fa+floorOf(k, m, q, b) < floorOf(k, m, q, a+b) {
+							t.Errorf("k %d m %d q %v: floor(%v) + floor(%v) < floor(%v)", k, m, q, a, b, a+b)
+						}
+					}
+				}
+			}
+		}
+	}
 }
