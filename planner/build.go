@@ -765,7 +765,8 @@ func (fm *formulation) planRow(i int, lower float64) {
 //	(replicas)   all of C_s, with F = L*_s, the load of s when all
 //	             reachable demand is served: that demand plus ρ·L*_p for
 //	             every p that depends on s (the dependency rows are
-//	             equalities, so this load is exact);
+//	             equalities, so this load is exact); for N+k, the zone
+//	             floor of L*_s over its largest zone, as zoneSetRows;
 //	(replicasin) for each demand region g of s, the candidates that reach
 //	             g within the SLO, with F the demand of the regions that
 //	             reach only those (g's among them);
@@ -783,7 +784,8 @@ func (fm *formulation) planRow(i int, lower float64) {
 // to 4,725,513 (146 rows; 4,721,107 without Min Replicas in it), the
 // fourth to 4,734,935 (4,728,159 with max(⌈F_U/cap⌉, q) + k·q for its
 // floor, and the LP then took 14.5 s instead of 10.8 s; with the zone
-// floor 11.2 s); every
+// floor 11.2 s), and the zone floor in the first kind for N+k to
+// 4,743,703 (its LP took 17.4 s in one run); every
 // service's own MILP (lagrange.go) would find these floors, but only
 // after the LP, whose duals it prices by.
 func (fm *formulation) roundingRows() {
@@ -806,7 +808,13 @@ func (fm *formulation) roundingRows() {
 			}
 			fm.planRow(fm.row(fm.nm(name, parts...), -highs.Inf, highs.Inf, idx, val), need)
 		}
-		add("replicas", "", sv.cands, roundUp(load[i]/sv.cap))
+		total := roundUp(load[i] / sv.cap)
+		if sv.s.Redundancy > 0 {
+			// Over every zone, as zoneSetRows does for some.
+			m, q := fm.largestZone(sv, sv.cands)
+			total = floorOf(sv.s.Redundancy, m, q, math.Ceil(load[i]/sv.cap-fitTol))
+		}
+		add("replicas", "", sv.cands, total)
 		seen := map[string]bool{}
 		for _, k := range sv.unmet {
 			u := &fm.unmet[k]
@@ -873,27 +881,17 @@ func (fm *formulation) zoneSetRows(sv *svcVars) {
 			}
 		}
 		var cs []int
-		size := map[string]int{}
-		q := math.Inf(1)
 		for _, c := range sv.cands {
-			if z := fm.cl[c].Zone(sv.s.Scope); slices.Contains(zones, z) {
+			if slices.Contains(zones, fm.cl[c].Zone(sv.s.Scope)) {
 				cs = append(cs, c)
-				size[z]++
-				q = math.Min(q, math.Max(sv.minAt[c], 1))
 			}
 		}
 		key := fmt.Sprint(cs)
-		if seen[key] {
-			continue
+		if seen[key] || len(cs) == len(sv.cands) {
+			continue // a repeat, or the replicas row
 		}
 		seen[key] = true
-		m := 0
-		for _, z := range zones {
-			m = max(m, size[z])
-		}
-		if mx := sv.s.MaxClusters; mx > 0 {
-			m = min(m, mx)
-		}
+		m, q := fm.largestZone(sv, cs)
 		need := floorOf(k, m, q, math.Ceil(fm.forcedLoad(sv, cs)/sv.cap-fitTol))
 		if need <= 0 {
 			continue
@@ -904,6 +902,24 @@ func (fm *formulation) zoneSetRows(sv *svcVars) {
 		}
 		fm.planRow(fm.row(fm.nm("replicaszones", sv.s.Name, u.region), -highs.Inf, highs.Inf, idx, val), need)
 	}
+}
+
+// largestZone is, over the zones of sv's redundancy scope among the
+// clusters cs, the most clusters one may use (at most Max Clusters) and
+// the least Min Replicas of cs (at least 1).
+func (fm *formulation) largestZone(sv *svcVars, cs []int) (m int, q float64) {
+	size := map[string]int{}
+	q = math.Inf(1)
+	for _, c := range cs {
+		z := fm.cl[c].Zone(sv.s.Scope)
+		size[z]++
+		m = max(m, size[z])
+		q = math.Min(q, math.Max(sv.minAt[c], 1))
+	}
+	if mx := sv.s.MaxClusters; mx > 0 {
+		m = min(m, mx)
+	}
+	return m, q
 }
 
 // zoneFloor is the fewest replicas the clusters cs (an N+k zone of sv)
