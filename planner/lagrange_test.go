@@ -47,26 +47,33 @@ func lagrangeCaseRows(t *testing.T, in *Intent, planRows bool) (s *solver, lp, m
 // TestLagrangeBound: on six generated 12×5 intents (move cost and a
 // Current deployment included), the Lagrangian bound at the LP's duals
 // is exactly the LP bound when no per-service MILP runs, and with them
-// lies between the LP bound and the optimum, closing at least 30% of
-// the gap between the two (47–94% when measured).
+// lies between the LP bound and the optimum. Without the plan phase's
+// own rows (planRows: the rounding rows of build.go find much of what
+// the per-service MILPs do) it closes at least 30% of the gap between
+// the two (46–94% when measured); with them, which raise the LP above
+// that bound on five of the six, at least 10% of what is left (12–100%).
 func TestLagrangeBound(t *testing.T) {
-	for seed := uint64(1); seed <= 6; seed++ {
-		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
-			in := Generate(GenConfig{Seed: seed, Services: 12, Clusters: 5, Regions: 3, Continents: 2})
-			s, lp, mip := lagrangeCase(t, in)
-			tol := 1e-6 * math.Abs(lp.Objective)
-			if floor := s.lagrange(context.Background(), lp, time.Now()); math.Abs(floor-lp.Objective) > tol {
-				t.Errorf("without per-service MILPs: %.4f, want the LP bound %.4f", floor, lp.Objective)
-			}
-			b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
-			if b < lp.Objective-tol || b > mip.Objective+tol {
-				t.Errorf("bound %.4f outside [LP %.4f, optimum %.4f]", b, lp.Objective, mip.Objective)
-			}
-			if gain := (b - lp.Objective) / (mip.Objective - lp.Objective); gain < 0.3 {
-				t.Errorf("bound %.4f closes %.0f%% of the gap between LP %.4f and optimum %.4f, want ≥ 30%%",
-					b, 100*gain, lp.Objective, mip.Objective)
-			}
-		})
+	for _, rows := range []bool{false, true} {
+		for seed := uint64(1); seed <= 6; seed++ {
+			t.Run(fmt.Sprintf("plan rows %v seed %d", rows, seed), func(t *testing.T) {
+				in := Generate(GenConfig{Seed: seed, Services: 12, Clusters: 5, Regions: 3, Continents: 2})
+				s, lp, mip := lagrangeCaseRows(t, in, rows)
+				tol := 1e-6 * math.Abs(lp.Objective)
+				if floor := s.lagrange(context.Background(), lp, time.Now()); math.Abs(floor-lp.Objective) > tol {
+					t.Errorf("without per-service MILPs: %.4f, want the LP bound %.4f", floor, lp.Objective)
+				}
+				b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+				if b < lp.Objective-tol || b > mip.Objective+tol {
+					t.Errorf("bound %.4f outside [LP %.4f, optimum %.4f]", b, lp.Objective, mip.Objective)
+				}
+				gain := (b - lp.Objective) / (mip.Objective - lp.Objective)
+				t.Logf("LP %.2f, bound %.2f, optimum %.2f: %.0f%% closed", lp.Objective, b, mip.Objective, 100*gain)
+				if want := map[bool]float64{false: 0.3, true: 0.1}[rows]; gain < want {
+					t.Errorf("bound %.4f closes %.0f%% of the gap between LP %.4f and optimum %.4f, want ≥ %.0f%%",
+						b, 100*gain, lp.Objective, mip.Objective, 100*want)
+				}
+			})
+		}
 	}
 }
 
