@@ -44,13 +44,7 @@ const (
 
 // minReplicas is R_s for every service, with all reachable demand served.
 func (fm *formulation) minReplicas() []float64 {
-	load := make([]float64, len(fm.svc))
-	for _, u := range fm.unmet {
-		if len(u.f) > 0 {
-			load[u.svc] += u.demand
-		}
-	}
-	_ = fm.addDependencyLoad(load) // acyclic: checked in build
+	load := fm.servedLoad()
 	pinned := make([]float64, len(fm.svc))
 	for key, r := range fm.reservations() {
 		if r.Min > 0 {

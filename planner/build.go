@@ -869,24 +869,14 @@ func (fm *formulation) zoneSetRows(sv *svcVars) {
 		return
 	}
 	seen := map[string]bool{}
-	for _, ui := range sv.unmet {
-		u := &fm.unmet[ui]
-		if len(u.f) == 0 || u.demand <= 0 {
-			continue
-		}
-		var zones []string
-		for _, f := range u.f {
-			if z := fm.cl[f.cluster].Zone(sv.s.Scope); !slices.Contains(zones, z) {
-				zones = append(zones, z)
-			}
-		}
+	for _, zones := range fm.demandZones(sv) {
 		var cs []int
 		for _, c := range sv.cands {
 			if slices.Contains(zones, fm.cl[c].Zone(sv.s.Scope)) {
 				cs = append(cs, c)
 			}
 		}
-		key := fmt.Sprint(cs)
+		key := strings.Join(zones, "\x00")
 		if seen[key] || len(cs) == len(sv.cands) {
 			continue // a repeat, or the replicas row
 		}
@@ -900,7 +890,7 @@ func (fm *formulation) zoneSetRows(sv *svcVars) {
 		for i, c := range cs {
 			idx[i], val[i] = sv.n[c], 1
 		}
-		fm.planRow(fm.row(fm.nm("replicaszones", sv.s.Name, u.region), -highs.Inf, highs.Inf, idx, val), need)
+		fm.planRow(fm.row(fm.nm("replicaszones", append([]string{sv.s.Name}, zones...)...), -highs.Inf, highs.Inf, idx, val), need)
 	}
 }
 

@@ -375,27 +375,10 @@ func TestRoundingRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]float64{"replicasin.web.r1": 5, "replicasin.web.r3": 3, "replicas.api": 4}
-	got := map[string]float64{}
-	for k, i := range fm.planRows {
-		if strings.HasPrefix(fm.m.RowNames[i], "replicas") {
-			got[fm.m.RowNames[i]] = fm.planLower[k]
-		}
-	}
-	if !reflect.DeepEqual(got, want) {
+	if got := planLowers(fm); !reflect.DeepEqual(got, want) {
 		t.Errorf("rounding rows %v, want %v", got, want)
 	}
-	restore := fm.serveAll()
-	with := relaxed(t, fm.m)
-	for _, i := range fm.planRows {
-		fm.m.RowLower[i] = -highs.Inf
-	}
-	without := relaxed(t, fm.m)
-	restore()
-	for _, i := range fm.planRows {
-		if fm.m.RowLower[i] != -highs.Inf {
-			t.Errorf("row %s still binds outside phase plan", fm.m.RowNames[i])
-		}
-	}
+	with, without := planRowsLP(t, fm)
 	if math.Abs(with-15) > 1e-6 || math.Abs(without-13) > 1e-6 {
 		t.Errorf("LP %.4f with the rounding rows, %.4f without: want 15 and 13", with, without)
 	}
@@ -460,20 +443,11 @@ func TestZoneSetRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]float64{}
-	for k, i := range fm.planRows {
-		got[fm.m.RowNames[i]] = fm.planLower[k]
-	}
-	if want := map[string]float64{"replicasin.web.r1": 3, "replicaszones.web.r1": 6, "replicas.web": 6}; !reflect.DeepEqual(got, want) {
+	want := map[string]float64{"replicasin.web.r1": 3, "replicaszones.web.r1.r2": 6, "replicas.web": 6}
+	if got := planLowers(fm); !reflect.DeepEqual(got, want) {
 		t.Errorf("plan rows %v, want %v", got, want)
 	}
-	restore := fm.serveAll()
-	with := relaxed(t, fm.m)
-	for _, i := range fm.planRows {
-		fm.m.RowLower[i] = -highs.Inf
-	}
-	without := relaxed(t, fm.m)
-	restore()
+	with, without := planRowsLP(t, fm)
 	if math.Abs(with-6) > 1e-6 || math.Abs(without-4.5) > 1e-6 {
 		t.Errorf("LP %.4f with the rows, %.4f without: want 6 and 4.5", with, without)
 	}
@@ -511,4 +485,32 @@ func TestFloorOfProperties(t *testing.T) {
 			}
 		}
 	}
+}
+
+// planRowsLP is the LP bound of fm in phase "plan" with and without its
+// plan rows; it checks that the rows are free again after the phase.
+func planRowsLP(t *testing.T, fm *formulation) (with, without float64) {
+	t.Helper()
+	restore := fm.serveAll()
+	with = relaxed(t, fm.m)
+	for _, i := range fm.planRows {
+		fm.m.RowLower[i] = -highs.Inf
+	}
+	without = relaxed(t, fm.m)
+	restore()
+	for _, i := range fm.planRows {
+		if fm.m.RowLower[i] != -highs.Inf {
+			t.Errorf("row %s still binds outside phase plan", fm.m.RowNames[i])
+		}
+	}
+	return with, without
+}
+
+// planLowers is each plan row's lower bound in phase "plan", by name.
+func planLowers(fm *formulation) map[string]float64 {
+	out := map[string]float64{}
+	for k, i := range fm.planRows {
+		out[fm.m.RowNames[i]] = fm.planLower[k]
+	}
+	return out
 }
