@@ -60,8 +60,9 @@ import (
 //	             with M less k+1 for each other zone that must carry
 //	             load; there also θ[s,Z] ≥ cap·q (see thetaFloor)
 //	(rounding)   in phase "plan", Σ_{c∈S} n[s,c] ≥ ⌈F_S/cap⌉ for sets S
-//	             of s's candidates that must carry load F_S (valid cuts:
-//	             see roundingRows)
+//	             of s's candidates that must carry load F_S, and under
+//	             N+k a floor counted over the clusters a zone uses
+//	             (valid cuts: see roundingRows)
 //	(churn)      d[s,c] − n[s,c] ≥ −current,  d[s,c] + n[s,c] ≥ current
 //
 // The N+k rows are the exact LP form of "the capacity left after losing
@@ -920,14 +921,7 @@ func (fm *formulation) largestZone(sv *svcVars, cs []int) (m int, q float64) {
 // survivors hold at least max(R, (j−k)·q) and each of the k largest at
 // least max(q, ⌈R/(j−k)⌉); the floor is the least of that over j.
 func (fm *formulation) zoneFloor(sv *svcVars, cs []int, load float64) float64 {
-	m := len(cs)
-	if mx := sv.s.MaxClusters; mx > 0 {
-		m = min(m, mx)
-	}
-	q := math.Inf(1)
-	for _, c := range cs {
-		q = math.Min(q, math.Max(sv.minAt[c], 1))
-	}
+	m, q := fm.largestZone(sv, cs) // cs is one zone
 	return floorOf(sv.s.Redundancy, m, q, math.Ceil(load/sv.cap-fitTol))
 }
 

@@ -410,12 +410,13 @@ func TestZoneFloor(t *testing.T) {
 			s := svc("web")
 			s.Redundancy, s.MinReplicas, s.MaxClusters, s.ReplicaCapacity = tc.k, tc.minRep, tc.max, tc.cap
 			sv := &svcVars{s: &s, cap: tc.cap, minAt: map[int]float64{}}
+			fm := &formulation{}
 			var cs []int
 			for c := range tc.cands {
 				cs = append(cs, c)
 				sv.minAt[c] = float64(tc.minRep)
+				fm.cl = append(fm.cl, &Cluster{Name: fmt.Sprint("c", c), Region: "r1", Continent: "eu"})
 			}
-			fm := &formulation{}
 			if got := fm.zoneFloor(sv, cs, tc.load); got != tc.want {
 				t.Errorf("zoneFloor = %v, want %v", got, tc.want)
 			}
