@@ -65,7 +65,9 @@ type Options struct {
 	// from its Plan tab). When it still serves all demand its routes are
 	// completed by an LP and it becomes the start if it is cheaper than
 	// Start: a nightly replan of a barely changed intent then begins at
-	// yesterday's optimum.
+	// yesterday's optimum. When it no longer does, replicas are first
+	// added to it where they are needed (on models of up to 50,000
+	// columns; see preferPrevious).
 	Previous *Plan
 	// Progress receives the engine's progress, tagged with the phase.
 	Progress func(Progress)
@@ -423,15 +425,49 @@ const cutPoolLimit = 100
 // (TestPresolveWorkaround).
 var presolveWorkaround = highs.Option{Name: "presolve_rule_off", Value: 1 << 9}
 
-// completeShare bounds the LP that completes the previous plan's routes.
+// completeShare bounds each LP that completes or repairs the previous
+// plan.
 const completeShare = 0.1
 
 // preferPrevious makes the previous plan the start when, its routes
 // completed by an LP with every integer column fixed at its value, it is
 // feasible for the current phase and cheaper than the start at hand.
+//
+// When it is not feasible (demand grew, a cluster shrank), it is
+// repaired first: an LP relaxation that keeps every replica the previous
+// plan runs (its n and y as lower bounds) adds what is missing at the
+// least cost, and a MIP that frees only the replica columns the LP
+// raised makes them whole; that plan is then completed as above. A
+// nightly replan after a small change so starts near yesterday's plan,
+// not at the greedy one. A repair that finds no plan within its time
+// (completeShare of the limit, for each of the LP and the MIP) is
+// dropped.
 func (s *solver) preferPrevious(ctx context.Context) {
-	m := s.fm.m
 	x := s.fm.start(s.opts.Previous)
+	r := s.complete(ctx, x)
+	if r == nil {
+		if s.fm.m.NumCols() > lnsSmall {
+			return // its LP alone would take the repair's share (20 s on the 500×50 benchmark intent)
+		}
+		if x = s.repair(ctx, x); x == nil {
+			return
+		}
+		if r = s.complete(ctx, x); r == nil {
+			return
+		}
+		if s.opts.Log != nil {
+			s.opts.Log(fmt.Sprintf("previous plan repaired: %.8g", r.Objective))
+		}
+	}
+	if s.start == nil || !s.feasible(s.start) || r.Objective < s.fm.m.Objective(s.start) {
+		s.start = r.X
+	}
+}
+
+// complete solves the LP with every integer column fixed at its value in
+// x (rounded, within bounds); nil unless it is optimal.
+func (s *solver) complete(ctx context.Context, x []float64) *highs.Result {
+	m := s.fm.m
 	lp := *m
 	lp.Integer = nil
 	lp.ColLower = append([]float64(nil), m.ColLower...)
@@ -442,15 +478,54 @@ func (s *solver) preferPrevious(ctx context.Context) {
 			lp.ColLower[j], lp.ColUpper[j] = v, v
 		}
 	}
+	return s.optimalLP(ctx, &lp)
+}
+
+// repair is the previous plan x with replicas added where the current
+// phase needs them (see preferPrevious); nil if that fails.
+func (s *solver) repair(ctx context.Context, x []float64) []float64 {
+	m := s.fm.m
+	lp := *m
+	lp.Integer = nil
+	lp.ColLower = append([]float64(nil), m.ColLower...)
+	for j, integer := range m.Integer {
+		if integer && x[j] > lp.ColLower[j] {
+			lp.ColLower[j] = math.Min(m.ColUpper[j], math.Round(x[j]))
+		}
+	}
+	r := s.optimalLP(ctx, &lp)
+	if r == nil {
+		return nil
+	}
+	// Whole replicas: a MIP in which only the integer columns the LP
+	// raised are free (rounding them all up overflowed supply).
+	mip := lp
+	mip.Integer = m.Integer
+	mip.ColUpper = append([]float64(nil), m.ColUpper...)
+	for j, integer := range m.Integer {
+		if integer && r.X[j] <= lp.ColLower[j]+startTol {
+			mip.ColUpper[j] = lp.ColLower[j]
+		}
+	}
 	seed := s.opts.Seed
-	r, err := s.engine.Solve(ctx, &lp, &highs.Options{TimeLimit: time.Duration(completeShare * float64(s.limit)),
-		Threads: s.opts.Threads, RandomSeed: &seed})
+	res, err := s.engine.Solve(ctx, &mip, &highs.Options{TimeLimit: time.Duration(completeShare * float64(s.limit)),
+		Threads: s.opts.Threads, RandomSeed: &seed, MIPRelGap: mipGap(s.fm.in, s.opts), Extra: []highs.Option{presolveWorkaround}})
+	if err != nil || !res.HasSolution {
+		return nil
+	}
+	return res.X
+}
+
+// optimalLP solves lp within completeShare of the time limit; nil unless
+// it is optimal.
+func (s *solver) optimalLP(ctx context.Context, lp *highs.Model) *highs.Result {
+	seed := s.opts.Seed
+	r, err := s.engine.Solve(ctx, lp, &highs.Options{TimeLimit: time.Duration(completeShare * float64(s.limit)),
+		Threads: s.opts.Threads, RandomSeed: &seed, Extra: []highs.Option{presolveWorkaround}})
 	if err != nil || r.Status != highs.StatusOptimal {
-		return
+		return nil
 	}
-	if s.start == nil || !s.feasible(s.start) || r.Objective < m.Objective(s.start) {
-		s.start = r.X
-	}
+	return r
 }
 
 // feasible reports whether x satisfies the current model's bounds and
