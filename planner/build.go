@@ -795,27 +795,13 @@ func (fm *formulation) roundingRows() {
 		if sv.cap <= 0 {
 			continue
 		}
-		add := func(name, zone string, cs []int, need float64) {
-			if need <= 0 {
-				return
-			}
-			idx, val := make([]int, len(cs)), make([]float64, len(cs))
-			for k, c := range cs {
-				idx[k], val[k] = sv.n[c], 1
-			}
-			parts := []string{sv.s.Name}
-			if zone != "" {
-				parts = append(parts, zone)
-			}
-			fm.planRow(fm.row(fm.nm(name, parts...), -highs.Inf, highs.Inf, idx, val), need)
-		}
 		total := roundUp(load[i] / sv.cap)
 		if sv.s.Redundancy > 0 {
 			// Over every zone, as zoneSetRows does for some.
 			m, q := fm.largestZone(sv, sv.cands)
 			total = floorOf(sv.s.Redundancy, m, q, math.Ceil(load[i]/sv.cap-fitTol))
 		}
-		add("replicas", "", sv.cands, total)
+		fm.replicasRow(sv, sv.cands, total, "replicas")
 		seen := map[string]bool{}
 		for _, k := range sv.unmet {
 			u := &fm.unmet[k]
@@ -832,7 +818,7 @@ func (fm *formulation) roundingRows() {
 				continue
 			}
 			seen[key] = true
-			add("replicasin", u.region, cs, roundUp(fm.forcedLoad(sv, cs)/sv.cap))
+			fm.replicasRow(sv, cs, roundUp(fm.forcedLoad(sv, cs)/sv.cap), "replicasin", u.region)
 		}
 	}
 	for _, sv := range fm.svc {
@@ -841,14 +827,9 @@ func (fm *formulation) roundingRows() {
 	for _, nk := range fm.nk {
 		sv := fm.svc[nk.svc]
 		if forced := fm.forcedLoad(sv, nk.clusters); forced > 0 {
-			zone := fm.cl[nk.clusters[0]].Zone(sv.s.Scope)
-			add := float64(sv.s.Redundancy) * fm.thetaFloor(nk) / sv.cap
-			if need := fm.zoneFloor(sv, nk.clusters, forced); need > forced/sv.cap+add+fitTol {
-				idx, val := make([]int, len(nk.clusters)), make([]float64, len(nk.clusters))
-				for k, c := range nk.clusters {
-					idx[k], val[k] = sv.n[c], 1
-				}
-				fm.planRow(fm.row(fm.nm("replicasnk", sv.s.Name, zone), -highs.Inf, highs.Inf, idx, val), need)
+			implied := forced/sv.cap + float64(sv.s.Redundancy)*fm.thetaFloor(nk)/sv.cap
+			if need := fm.zoneFloor(sv, nk.clusters, forced); need > implied+fitTol {
+				fm.replicasRow(sv, nk.clusters, need, "replicasnk", fm.cl[nk.clusters[0]].Zone(sv.s.Scope))
 			}
 		}
 	}
@@ -884,15 +865,21 @@ func (fm *formulation) zoneSetRows(sv *svcVars) {
 		seen[key] = true
 		m, q := fm.largestZone(sv, cs)
 		need := floorOf(k, m, q, math.Ceil(fm.forcedLoad(sv, cs)/sv.cap-fitTol))
-		if need <= 0 {
-			continue
-		}
-		idx, val := make([]int, len(cs)), make([]float64, len(cs))
-		for i, c := range cs {
-			idx[i], val[i] = sv.n[c], 1
-		}
-		fm.planRow(fm.row(fm.nm("replicaszones", append([]string{sv.s.Name}, zones...)...), -highs.Inf, highs.Inf, idx, val), need)
+		fm.replicasRow(sv, cs, need, "replicaszones", zones...)
 	}
+}
+
+// replicasRow adds the plan row Σ_{c∈cs} n[s,c] ≥ need, named kind.
+// service.where...; none if need ≤ 0.
+func (fm *formulation) replicasRow(sv *svcVars, cs []int, need float64, kind string, where ...string) {
+	if need <= 0 {
+		return
+	}
+	idx, val := make([]int, len(cs)), make([]float64, len(cs))
+	for k, c := range cs {
+		idx[k], val[k] = sv.n[c], 1
+	}
+	fm.planRow(fm.row(fm.nm(kind, append([]string{sv.s.Name}, where...)...), -highs.Inf, highs.Inf, idx, val), need)
 }
 
 // largestZone is, over the zones of sv's redundancy scope among the
