@@ -35,7 +35,7 @@ func TestPreviousRepaired(t *testing.T) {
 		}
 		s := &solver{fm: fm, engine: HiGHS{}, opts: Options{Previous: prev, Threads: 1}, limit: 10 * time.Second}
 		restore := fm.serveAll()
-		if s.complete(context.Background(), fm.start(prev)) != nil {
+		if s.quickSolve(context.Background(), s.fixedIntegers(fm.start(prev))) != nil {
 			t.Fatalf("seed %d: yesterday's plan still serves today's demand: no repair to test", seed)
 		}
 		s.preferPrevious(context.Background())

@@ -437,22 +437,18 @@ const completeShare = 0.1
 // repaired first: an LP relaxation that keeps every replica the previous
 // plan runs (its n and y as lower bounds) adds what is missing at the
 // least cost, and a MIP that frees only the replica columns the LP
-// raised makes them whole; that plan is then completed as above. A
-// nightly replan after a small change so starts near yesterday's plan,
-// not at the greedy one. A repair that finds no plan within its time
-// (completeShare of the limit, for each of the LP and the MIP) is
-// dropped.
+// raised makes them whole, its routes with them. A nightly replan after
+// a small change so starts near yesterday's plan, not at the greedy
+// one. A repair that finds no plan within its time (completeShare of
+// the limit, for each of the LP and the MIP) is dropped.
 func (s *solver) preferPrevious(ctx context.Context) {
 	x := s.fm.start(s.opts.Previous)
-	r := s.complete(ctx, x)
+	r := s.quickSolve(ctx, s.fixedIntegers(x))
 	if r == nil {
 		if s.fm.m.NumCols() > lnsSmall {
 			return // its LP alone would take the repair's share (20 s on the 500×50 benchmark intent)
 		}
-		if x = s.repair(ctx, x); x == nil {
-			return
-		}
-		if r = s.complete(ctx, x); r == nil {
+		if r = s.repair(ctx, x); r == nil {
 			return
 		}
 		if s.opts.Log != nil {
@@ -464,9 +460,9 @@ func (s *solver) preferPrevious(ctx context.Context) {
 	}
 }
 
-// complete solves the LP with every integer column fixed at its value in
-// x (rounded, within bounds); nil unless it is optimal.
-func (s *solver) complete(ctx context.Context, x []float64) *highs.Result {
+// fixedIntegers is the LP of the current model with every integer
+// column fixed at its value in x (rounded, within bounds).
+func (s *solver) fixedIntegers(x []float64) *highs.Model {
 	m := s.fm.m
 	lp := *m
 	lp.Integer = nil
@@ -478,12 +474,12 @@ func (s *solver) complete(ctx context.Context, x []float64) *highs.Result {
 			lp.ColLower[j], lp.ColUpper[j] = v, v
 		}
 	}
-	return s.optimalLP(ctx, &lp)
+	return &lp
 }
 
 // repair is the previous plan x with replicas added where the current
-// phase needs them (see preferPrevious); nil if that fails.
-func (s *solver) repair(ctx context.Context, x []float64) []float64 {
+// phase needs them (see preferPrevious), solved; nil if that fails.
+func (s *solver) repair(ctx context.Context, x []float64) *highs.Result {
 	m := s.fm.m
 	lp := *m
 	lp.Integer = nil
@@ -493,12 +489,13 @@ func (s *solver) repair(ctx context.Context, x []float64) []float64 {
 			lp.ColLower[j] = math.Min(m.ColUpper[j], math.Round(x[j]))
 		}
 	}
-	r := s.optimalLP(ctx, &lp)
+	r := s.quickSolve(ctx, &lp)
 	if r == nil {
 		return nil
 	}
 	// Whole replicas: a MIP in which only the integer columns the LP
-	// raised are free (rounding them all up overflowed supply).
+	// raised are free (rounding them all up overflowed supply). Its
+	// bounds lie within the model's, so its plan is one of the model's.
 	mip := lp
 	mip.Integer = m.Integer
 	mip.ColUpper = append([]float64(nil), m.ColUpper...)
@@ -507,25 +504,22 @@ func (s *solver) repair(ctx context.Context, x []float64) []float64 {
 			mip.ColUpper[j] = lp.ColLower[j]
 		}
 	}
-	seed := s.opts.Seed
-	res, err := s.engine.Solve(ctx, &mip, &highs.Options{TimeLimit: time.Duration(completeShare * float64(s.limit)),
-		Threads: s.opts.Threads, RandomSeed: &seed, MIPRelGap: mipGap(s.fm.in, s.opts), Extra: []highs.Option{presolveWorkaround}})
-	if err != nil || !res.HasSolution {
-		return nil
-	}
-	return res.X
+	return s.quickSolve(ctx, &mip)
 }
 
-// optimalLP solves lp within completeShare of the time limit; nil unless
-// it is optimal.
-func (s *solver) optimalLP(ctx context.Context, lp *highs.Model) *highs.Result {
+// quickSolve solves m within completeShare of the time limit: nil unless
+// an LP ends optimal or a MIP with a plan.
+func (s *solver) quickSolve(ctx context.Context, m *highs.Model) *highs.Result {
 	seed := s.opts.Seed
-	r, err := s.engine.Solve(ctx, lp, &highs.Options{TimeLimit: time.Duration(completeShare * float64(s.limit)),
-		Threads: s.opts.Threads, RandomSeed: &seed, Extra: []highs.Option{presolveWorkaround}})
-	if err != nil || r.Status != highs.StatusOptimal {
+	r, err := s.engine.Solve(ctx, m, &highs.Options{TimeLimit: time.Duration(completeShare * float64(s.limit)),
+		Threads: s.opts.Threads, RandomSeed: &seed, MIPRelGap: mipGap(s.fm.in, s.opts), Extra: []highs.Option{presolveWorkaround}})
+	switch {
+	case err != nil:
 		return nil
+	case m.IsMIP() && r.HasSolution, !m.IsMIP() && r.Status == highs.StatusOptimal:
+		return r
 	}
-	return r
+	return nil
 }
 
 // feasible reports whether x satisfies the current model's bounds and
@@ -780,7 +774,8 @@ func (s *solver) engineRun(ctx context.Context, name string, budget time.Duratio
 // but no duals.)
 //
 // The LP's dual simplex runs on one core, and on that intent for 13 s
-// of the 60 (see relaxation); so with more than one worker and no round
+// of the 60 (see relaxation; 17–22 s with the rounding rows of
+// build.go); so with more than one worker and no round
 // limit (whose search must not depend on the clock) the neighbourhood
 // search runs beside it on the other workers, from the start, until the
 // LP is done or the phase ends, and the LP's bound joins the search's
