@@ -63,6 +63,9 @@ import (
 //	             of s's candidates that must carry load F_S, and under
 //	             N+k a floor counted over the clusters a zone uses
 //	             (valid cuts: see roundingRows)
+//	(deptotal)   Σ_{g,c'} h[s→t,g,c'] ≤ ρ(s→t)·L̄_s, and = ρ(s→t)·L*_s in
+//	             phase "plan" (implied rows that the Lagrangian bound
+//	             needs: see dependencyTotalRows)
 //	(churn)      d[s,c] − n[s,c] ≥ −current,  d[s,c] + n[s,c] ≥ current
 //
 // The N+k rows are the exact LP form of "the capacity left after losing
@@ -107,13 +110,13 @@ type formulation struct {
 	depVars []depVar   // every h
 	nk      []nkVars   // every zone's θ and π
 	// planRows are rows valid only while all reachable demand is served:
-	// free otherwise, their lower bound planLower in phase "plan"
-	// (serveAll).
-	planRows  []int
-	planLower []float64
-	moves     []moveVar // every d
-	z         map[int]int
-	churn     float64 // constant churn of non-candidate current pairs
+	// in phase "plan" (serveAll) their bounds are planLower and
+	// planUpper, otherwise those they were built with.
+	planRows             []int
+	planLower, planUpper []float64
+	moves                []moveVar // every d
+	z                    map[int]int
+	churn                float64 // constant churn of non-candidate current pairs
 
 	// rows by kind, for reports: demand row of each unmet var, supply
 	// rows by (cluster, resource).
@@ -746,15 +749,16 @@ func (fm *formulation) footprintRedundancyRow(sv *svcVars, zone string, cs []int
 		add("nkfoot", most, 0)
 	}
 	if others > 0 {
-		fm.planRow(add("nkfootplan", most-(k+1)*others, -highs.Inf), 0)
+		fm.planRow(add("nkfootplan", most-(k+1)*others, -highs.Inf), 0, highs.Inf)
 	}
 }
 
-// planRow records row i as a plan-phase row whose lower bound is lower
-// in phase "plan" (it is built free).
-func (fm *formulation) planRow(i int, lower float64) {
+// planRow records row i as a plan-phase row whose bounds are lower and
+// upper in phase "plan".
+func (fm *formulation) planRow(i int, lower, upper float64) {
 	fm.planRows = append(fm.planRows, i)
 	fm.planLower = append(fm.planLower, lower)
+	fm.planUpper = append(fm.planUpper, upper)
 }
 
 // roundingRows adds, for phase "plan", the whole replicas that the
@@ -824,6 +828,7 @@ func (fm *formulation) roundingRows() {
 	for _, sv := range fm.svc {
 		fm.zoneSetRows(sv)
 	}
+	fm.dependencyTotalRows(load)
 	for _, nk := range fm.nk {
 		sv := fm.svc[nk.svc]
 		if forced := fm.forcedLoad(sv, nk.clusters); forced > 0 {
@@ -832,6 +837,46 @@ func (fm *formulation) roundingRows() {
 				fm.replicasRow(sv, nk.clusters, need, "replicasnk", fm.cl[nk.clusters[0]].Zone(sv.s.Scope))
 			}
 		}
+	}
+}
+
+// dependencyTotalRows adds, for each dependency s→t, the load it puts
+// on t in all:
+//
+//	(deptotal)   Σ_{g,c'} h[s→t,g,c'] ≤ ρ·L̄_s, and = ρ·L*_s in phase
+//	             "plan"
+//
+// Both follow from the dependency rows summed over s's regions, which
+// give Σ h = ρ·load[s] (load[s] ≤ L̄_s always, = L*_s when all reachable
+// demand is served), so the LP gains nothing; but the rows lie wholly
+// in t's columns, so t's own MILP in the Lagrangian bound (lagrange.go),
+// which prices the dependency rows, must serve that load and no more:
+// without them it serves routes up to its big-M wherever the price of
+// the dependency row pays more than a replica costs. On the 500×50
+// benchmark intent, with every per-service MILP run to 2 s or 500 nodes
+// at the LP's duals, the services that others depend on raised the
+// bound by 2,414 without the rows and by 11,315 with them; all services
+// together by 18,116 and 27,423 (to 4,771,126, from the LP's
+// 4,743,703). In a 60 s solve the bound's share of the time reaches
+// only the first few thousand of that.
+func (fm *formulation) dependencyTotalRows(load []float64) {
+	cols := map[*Dependency][]int{}
+	var order []*Dependency
+	for _, h := range fm.depVars {
+		if cols[h.dependency] == nil {
+			order = append(order, h.dependency)
+		}
+		cols[h.dependency] = append(cols[h.dependency], h.col)
+	}
+	for _, d := range order {
+		s := fm.svcIdx[d.Service]
+		idx := cols[d]
+		val := make([]float64, len(idx))
+		for k := range val {
+			val[k] = 1
+		}
+		i := fm.row(fm.nm("deptotal", d.Service, d.DependsOn), -highs.Inf, d.Ratio*fm.svc[s].bound, idx, val)
+		fm.planRow(i, d.Ratio*load[s], d.Ratio*load[s])
 	}
 }
 
@@ -879,7 +924,7 @@ func (fm *formulation) replicasRow(sv *svcVars, cs []int, need float64, kind str
 	for k, c := range cs {
 		idx[k], val[k] = sv.n[c], 1
 	}
-	fm.planRow(fm.row(fm.nm(kind, append([]string{sv.s.Name}, where...)...), -highs.Inf, highs.Inf, idx, val), need)
+	fm.planRow(fm.row(fm.nm(kind, append([]string{sv.s.Name}, where...)...), -highs.Inf, highs.Inf, idx, val), need, highs.Inf)
 }
 
 // largestZone is, over the zones of sv's redundancy scope among the

@@ -358,8 +358,10 @@ func (fm *formulation) serveAll() (restore func()) {
 			m.ColLower[u.col] = u.demand // nothing can serve it
 		}
 	}
+	rowLower, rowUpper := make([]float64, len(fm.planRows)), make([]float64, len(fm.planRows))
 	for k, i := range fm.planRows {
-		m.RowLower[i] = fm.planLower[k]
+		rowLower[k], rowUpper[k] = m.RowLower[i], m.RowUpper[i]
+		m.RowLower[i], m.RowUpper[i] = fm.planLower[k], fm.planUpper[k]
 	}
 	lower := make([]float64, len(fm.nk))
 	for i, nk := range fm.nk {
@@ -373,8 +375,8 @@ func (fm *formulation) serveAll() (restore func()) {
 		for i, nk := range fm.nk {
 			m.ColLower[nk.theta] = lower[i]
 		}
-		for _, i := range fm.planRows {
-			m.RowLower[i] = -highs.Inf
+		for k, i := range fm.planRows {
+			m.RowLower[i], m.RowUpper[i] = rowLower[k], rowUpper[k]
 		}
 	}
 }
@@ -504,7 +506,17 @@ func (s *solver) repair(ctx context.Context, x []float64) *highs.Result {
 			mip.ColUpper[j] = lp.ColLower[j]
 		}
 	}
-	return s.quickSolve(ctx, &mip)
+	r = s.quickSolve(ctx, &mip)
+	if r != nil {
+		// Whole replicas exactly: the engine may return one a round-off
+		// below the lower bound that keeps yesterday's.
+		for j, integer := range m.Integer {
+			if integer {
+				r.X[j] = math.Round(r.X[j])
+			}
+		}
+	}
+	return r
 }
 
 // quickSolve solves m within completeShare of the time limit: nil unless
