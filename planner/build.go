@@ -63,9 +63,6 @@ import (
 //	             of s's candidates that must carry load F_S, and under
 //	             N+k a floor counted over the clusters a zone uses
 //	             (valid cuts: see roundingRows)
-//	(deptotal)   Σ_{g,c'} h[s→t,g,c'] ≤ ρ(s→t)·L̄_s, and = ρ(s→t)·L*_s in
-//	             phase "plan" (implied rows that the Lagrangian bound
-//	             needs: see dependencyTotalRows)
 //	(churn)      d[s,c] − n[s,c] ≥ −current,  d[s,c] + n[s,c] ≥ current
 //
 // The N+k rows are the exact LP form of "the capacity left after losing
@@ -110,13 +107,17 @@ type formulation struct {
 	depVars []depVar   // every h
 	nk      []nkVars   // every zone's θ and π
 	// planRows are rows valid only while all reachable demand is served:
-	// in phase "plan" (serveAll) their bounds are planLower and
-	// planUpper, otherwise those they were built with.
-	planRows             []int
-	planLower, planUpper []float64
-	moves                []moveVar // every d
-	z                    map[int]int
-	churn                float64 // constant churn of non-candidate current pairs
+	// free otherwise, their lower bound planLower in phase "plan"
+	// (serveAll).
+	planRows  []int
+	planLower []float64
+	// depTotals are the Lagrangian bound's own rows (dependencyTotals);
+	// serving is true while serveAll holds.
+	depTotals []depTotal
+	serving   bool
+	moves     []moveVar // every d
+	z         map[int]int
+	churn     float64 // constant churn of non-candidate current pairs
 
 	// rows by kind, for reports: demand row of each unmet var, supply
 	// rows by (cluster, resource).
@@ -749,16 +750,15 @@ func (fm *formulation) footprintRedundancyRow(sv *svcVars, zone string, cs []int
 		add("nkfoot", most, 0)
 	}
 	if others > 0 {
-		fm.planRow(add("nkfootplan", most-(k+1)*others, -highs.Inf), 0, highs.Inf)
+		fm.planRow(add("nkfootplan", most-(k+1)*others, -highs.Inf), 0)
 	}
 }
 
-// planRow records row i as a plan-phase row whose bounds are lower and
-// upper in phase "plan".
-func (fm *formulation) planRow(i int, lower, upper float64) {
+// planRow records row i as a plan-phase row whose lower bound is lower
+// in phase "plan" (it is built free).
+func (fm *formulation) planRow(i int, lower float64) {
 	fm.planRows = append(fm.planRows, i)
 	fm.planLower = append(fm.planLower, lower)
-	fm.planUpper = append(fm.planUpper, upper)
 }
 
 // roundingRows adds, for phase "plan", the whole replicas that the
@@ -828,7 +828,7 @@ func (fm *formulation) roundingRows() {
 	for _, sv := range fm.svc {
 		fm.zoneSetRows(sv)
 	}
-	fm.dependencyTotalRows(load)
+	fm.dependencyTotals(load)
 	for _, nk := range fm.nk {
 		sv := fm.svc[nk.svc]
 		if forced := fm.forcedLoad(sv, nk.clusters); forced > 0 {
@@ -840,43 +840,47 @@ func (fm *formulation) roundingRows() {
 	}
 }
 
-// dependencyTotalRows adds, for each dependency s→t, the load it puts
-// on t in all:
+// depTotal is the load a dependency s→t puts on t in all, Σ_{g,c'}
+// h[s→t,g,c'] over cols: at most upper = ρ·L̄_s, and exactly plan =
+// ρ·L*_s while all reachable demand is served.
+type depTotal struct {
+	dep         int // t
+	cols        []int
+	upper, plan float64
+}
+
+// dependencyTotals lists, for each dependency s→t, the load it puts on
+// t in all:
 //
-//	(deptotal)   Σ_{g,c'} h[s→t,g,c'] ≤ ρ·L̄_s, and = ρ·L*_s in phase
-//	             "plan"
+//	Σ_{g,c'} h[s→t,g,c'] ≤ ρ·L̄_s, and = ρ·L*_s in phase "plan"
 //
 // Both follow from the dependency rows summed over s's regions, which
 // give Σ h = ρ·load[s] (load[s] ≤ L̄_s always, = L*_s when all reachable
-// demand is served), so the LP gains nothing; but the rows lie wholly
-// in t's columns, so t's own MILP in the Lagrangian bound (lagrange.go),
-// which prices the dependency rows, must serve that load and no more:
-// without them it serves routes up to its big-M wherever the price of
-// the dependency row pays more than a replica costs. On the 500×50
-// benchmark intent, with every per-service MILP run to 2 s or 500 nodes
-// at the LP's duals, the services that others depend on raised the
-// bound by 2,414 without the rows and by 11,315 with them; all services
-// together by 18,116 and 27,423 (to 4,771,126, from the LP's
-// 4,743,703). In a 60 s solve the bound's share of the time reaches
-// only the first few thousand of that.
-func (fm *formulation) dependencyTotalRows(load []float64) {
-	cols := map[*Dependency][]int{}
-	var order []*Dependency
+// demand is served), so they are no rows of the model: the LP would
+// gain nothing, and as rows they took HiGHS from 5.9–6.2 s to 7.5–8.0 s
+// to a 1% gap on the 80×12 benchmark intent. But they lie wholly in
+// t's columns, so t's own MILP in the Lagrangian bound (lagrange.go),
+// which prices the dependency rows, gets them as rows: it must serve
+// that load and no more. Without them it serves routes up to its big-M
+// wherever the price of the dependency row pays more than a replica
+// costs. On the 500×50 benchmark intent, with every per-service MILP
+// run to 2 s or 500 nodes at the LP's duals, the services that others
+// depend on raised the bound by 2,414 without the rows and by 11,315
+// with them; all services together by 18,116 and 27,423 (to 4,771,126,
+// from the LP's 4,743,703). In a 60 s solve the bound's share of the
+// time reaches only the first few thousand of that.
+func (fm *formulation) dependencyTotals(load []float64) {
+	at := map[*Dependency]int{}
 	for _, h := range fm.depVars {
-		if cols[h.dependency] == nil {
-			order = append(order, h.dependency)
+		k, ok := at[h.dependency]
+		if !ok {
+			s := fm.svcIdx[h.dependency.Service]
+			k = len(fm.depTotals)
+			at[h.dependency] = k
+			fm.depTotals = append(fm.depTotals, depTotal{dep: h.dep,
+				upper: h.dependency.Ratio * fm.svc[s].bound, plan: h.dependency.Ratio * load[s]})
 		}
-		cols[h.dependency] = append(cols[h.dependency], h.col)
-	}
-	for _, d := range order {
-		s := fm.svcIdx[d.Service]
-		idx := cols[d]
-		val := make([]float64, len(idx))
-		for k := range val {
-			val[k] = 1
-		}
-		i := fm.row(fm.nm("deptotal", d.Service, d.DependsOn), -highs.Inf, d.Ratio*fm.svc[s].bound, idx, val)
-		fm.planRow(i, d.Ratio*load[s], d.Ratio*load[s])
+		fm.depTotals[k].cols = append(fm.depTotals[k].cols, h.col)
 	}
 }
 
@@ -924,7 +928,7 @@ func (fm *formulation) replicasRow(sv *svcVars, cs []int, need float64, kind str
 	for k, c := range cs {
 		idx[k], val[k] = sv.n[c], 1
 	}
-	fm.planRow(fm.row(fm.nm(kind, append([]string{sv.s.Name}, where...)...), -highs.Inf, highs.Inf, idx, val), need, highs.Inf)
+	fm.planRow(fm.row(fm.nm(kind, append([]string{sv.s.Name}, where...)...), -highs.Inf, highs.Inf, idx, val), need)
 }
 
 // largestZone is, over the zones of sv's redundancy scope among the

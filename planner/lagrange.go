@@ -199,6 +199,15 @@ type serviceSplit struct {
 	cols, rows [][]int32
 	coupling   []int32
 	free       []int32
+	// own are rows of each service's own MILP that the model lacks
+	// (dependencyTotals in build.go).
+	own [][]ownRow
+}
+
+// ownRow is lo ≤ Σ x[cols] ≤ hi.
+type ownRow struct {
+	cols   []int
+	lo, hi float64
 }
 
 // split splits the model as it is now (the elastic phases add rows). A
@@ -232,6 +241,14 @@ func (fm *formulation) split(ix *lnsIndex) *serviceSplit {
 			sp.coupling = append(sp.coupling, int32(i))
 		}
 	}
+	sp.own = make([][]ownRow, len(fm.svc))
+	for _, t := range fm.depTotals {
+		r := ownRow{cols: t.cols, lo: -highs.Inf, hi: t.upper}
+		if fm.serving {
+			r.lo, r.hi = t.plan, t.plan
+		}
+		sp.own[t.dep] = append(sp.own[t.dep], r)
+	}
 	return sp
 }
 
@@ -264,6 +281,17 @@ func (w *lagrangeWorker) sub(m *highs.Model, sp *serviceSplit, i int, d []float6
 			idx = append(idx, int(w.index[j]))
 		}
 		sub.AddRow(m.RowLower[r], m.RowUpper[r], idx, m.Value[m.RowStart[r]:m.RowStart[r+1]])
+	}
+	var ones []float64
+	for _, r := range sp.own[i] {
+		idx = idx[:0]
+		for _, j := range r.cols {
+			idx = append(idx, int(w.index[j]))
+		}
+		for len(ones) < len(idx) {
+			ones = append(ones, 1)
+		}
+		sub.AddRow(r.lo, r.hi, idx, ones[:len(idx)])
 	}
 	return sub
 }

@@ -358,11 +358,10 @@ func (fm *formulation) serveAll() (restore func()) {
 			m.ColLower[u.col] = u.demand // nothing can serve it
 		}
 	}
-	rowLower, rowUpper := make([]float64, len(fm.planRows)), make([]float64, len(fm.planRows))
 	for k, i := range fm.planRows {
-		rowLower[k], rowUpper[k] = m.RowLower[i], m.RowUpper[i]
-		m.RowLower[i], m.RowUpper[i] = fm.planLower[k], fm.planUpper[k]
+		m.RowLower[i] = fm.planLower[k]
 	}
+	fm.serving = true
 	lower := make([]float64, len(fm.nk))
 	for i, nk := range fm.nk {
 		lower[i] = m.ColLower[nk.theta]
@@ -375,9 +374,10 @@ func (fm *formulation) serveAll() (restore func()) {
 		for i, nk := range fm.nk {
 			m.ColLower[nk.theta] = lower[i]
 		}
-		for k, i := range fm.planRows {
-			m.RowLower[i], m.RowUpper[i] = rowLower[k], rowUpper[k]
+		for _, i := range fm.planRows {
+			m.RowLower[i] = -highs.Inf
 		}
+		fm.serving = false
 	}
 }
 
