@@ -865,10 +865,11 @@ type depTotal struct {
 // wherever the price of the dependency row pays more than a replica
 // costs. On the 500×50 benchmark intent, with every per-service MILP
 // run to 2 s or 500 nodes at the LP's duals, the services that others
-// depend on raised the bound by 2,414 without the rows and by 11,315
-// with them; all services together by 18,116 and 27,423 (to 4,771,126,
-// from the LP's 4,743,703). In a 60 s solve the bound's share of the
-// time reaches only the first few thousand of that.
+// depend on raised the bound by 2,414 without the rows and by 11,440
+// with them; all services together by 18,123 and 27,142 (to 4,770,845,
+// from the LP's 4,743,703), in 93 and 167 s of one core. In a 60 s
+// solve the bound's share of the time reaches only the first few
+// thousand of that.
 func (fm *formulation) dependencyTotals(load []float64) {
 	at := map[*Dependency]int{}
 	for _, h := range fm.depVars {
