@@ -121,3 +121,70 @@ func TestSlackOf(t *testing.T) {
 		t.Errorf("slack %v, want %v", got, want)
 	}
 }
+
+// TestLocalServices: web runs in f (price 6) and the LP runs some of it
+// in e (5); a local neighbourhood of web frees it on those two, and once
+// prices are known on its four cheapest candidates (a–d) too, never on g
+// (7); api, which runs everywhere web might go, stays fixed. The
+// sub-model holds only web's columns there, its own (u), and nothing
+// else.
+func TestLocalServices(t *testing.T) {
+	var cls []Cluster
+	for k, name := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		cls = append(cls, cluster(name, "r1", 100, float64(k+1)))
+	}
+	in := small(cls...)
+	in.Latency = nil
+	in.Services = []Service{svc("web"), svc("api")}
+	in.Demand = []Demand{{Service: "web", Region: "r1", Amount: 20}, {Service: "api", Region: "r1", Amount: 70}}
+	if ps := Validate(in); ps.Err() != nil {
+		t.Fatal(ps.Err())
+	}
+	fm, err := build(in, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var api []Assignment
+	for _, c := range cls {
+		api = append(api, Assignment{Service: "api", Cluster: c.Name, Replicas: 1})
+	}
+	x := fm.start(&Plan{Replicas: append(api, Assignment{Service: "web", Cluster: "f", Replicas: 2})})
+	web := fm.svc[fm.svcIdx["web"]]
+	lp := make([]float64, len(x))
+	lp[web.n[fm.clIdx["e"]]] = 0.5
+	s := &solver{fm: fm, lpX: lp}
+	se := &search{s: s, fm: fm, ix: fm.index(), index: make([]int32, fm.m.NumCols()), rowSeen: make([]bool, fm.m.NumRows())}
+	for j := range se.index {
+		se.index[j] = -1
+	}
+	for _, tc := range []struct {
+		priced bool
+		want   []string
+	}{{false, []string{"e", "f"}}, {true, []string{"a", "b", "c", "d", "e", "f"}}} {
+		s.prices = nil
+		if tc.priced {
+			s.prices = &servicePrices{d: fm.m.ColCost}
+		}
+		h := newHood(len(fm.svc), len(fm.cl))
+		se.localServices(h, []int{fm.svcIdx["web"]}, x)
+		var got []string
+		for c, free := range h.cl {
+			if free {
+				got = append(got, fm.cl[c].Name)
+			}
+		}
+		if !slices.Equal(got, tc.want) || slices.Contains(h.all, true) || h.svc[fm.svcIdx["api"]] {
+			t.Errorf("priced %v: free clusters %v, want %v; everywhere %v, services %v", tc.priced, got, tc.want, h.all, h.svc)
+		}
+		_, cols := se.restrict(h, x, lnsMaxCols)
+		for _, j := range cols {
+			o := se.ix.own[j]
+			if o.b != int32(fm.svcIdx["web"]) || (o.cluster >= 0 && !h.cl[o.cluster]) {
+				t.Errorf("priced %v: column %d (owner %v) is free", tc.priced, j, o)
+			}
+		}
+		if len(cols) < 2*len(tc.want) {
+			t.Errorf("priced %v: %d free columns, want at least web's n and y on %d clusters", tc.priced, len(cols), len(tc.want))
+		}
+	}
+}

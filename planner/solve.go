@@ -271,6 +271,9 @@ type solver struct {
 	// lp is the phase's LP relaxation when the engine solved it (rootLP),
 	// for the Lagrangian bound.
 	lp *highs.Result
+	// lpX is the phase's LP relaxation's point, once solved, for the
+	// search (localServices in lns.go).
+	lpX []float64
 	// prices are the phase's Lagrangian prices, once its bound ran, for
 	// the search.
 	prices *servicePrices
@@ -712,7 +715,7 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 		svc, free, coupling := p.parts(s.fm.m, r.X)
 		s.opts.Log(fmt.Sprintf("lagrangian gap %s: %.8g in services, %.8g in fixed costs, %.8g in shared rows", name, svc, free, coupling))
 	}
-	s.prices, s.search = nil, nil
+	s.prices, s.search, s.lpX = nil, nil, nil
 	ph.Status, ph.Objective, ph.Bound, ph.Time, ph.Rounds = r.Status.String(), r.Objective, r.DualBound, time.Since(began), s.rounds-rounds
 	s.phases = append(s.phases, ph)
 	if r.HasSolution {
@@ -812,6 +815,7 @@ func (s *solver) rootLP(ctx context.Context, name string, limit time.Duration, e
 	}
 	if r.Status == highs.StatusOptimal {
 		s.lp = r
+		s.lpX = r.X
 		res.DualBound, res.Gap = r.Objective, relGap(res.Objective, r.Objective)
 	}
 	s.progress(name, res, false)
@@ -866,6 +870,7 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 		if lp, err = s.relaxation(ctx, time.Until(end), nil); err != nil || lp.Status != highs.StatusOptimal {
 			return
 		}
+		s.lpX = lp.X
 	}
 	deadline := time.Now().Add(time.Duration(lagrangeShare * float64(budget)))
 	if s.opts.LNSRounds > 0 || deadline.After(end) {
