@@ -52,8 +52,8 @@ import (
 //     neighbourhoods free their services only where they run, where the
 //     LP runs them and on their cheapest candidates at the prices
 //     (localServices): on that intent at 60 s, solver seeds 1–9 ended
-//     at 2.14–2.56% (mean 2.34%) where they ended at 2.45–2.71% (mean
-//     2.57%) without, lower on every seed;
+//     at 2.21–2.50% (mean 2.38%) where they ended at 2.45–2.71% (mean
+//     2.57%) without, lower on eight of the nine;
 //   - clusters: a few clusters — one picked at random, preferring lightly
 //     used ones (the ones a consolidation can empty), then its region's,
 //     its continent's, then any — and every service running there, on
