@@ -735,8 +735,9 @@ const (
 // localServices frees each picked service on the clusters where x runs
 // it, where the LP relaxation runs any of it, and (once the Lagrangian
 // bound has priced them) its lnsLocalCheap cheapest candidates at the
-// prices; its columns of no cluster (u, θ) with it. The sub-MIP is a
-// fraction of the service's everywhere, so it more often finishes.
+// prices; its columns tied to no cluster (u, θ) are free too. The
+// sub-MIP is a fraction of the one that frees the service everywhere,
+// so it more often finishes.
 func (se *search) localServices(h *hood, picked []int, x []float64) {
 	fm, lp := se.fm, se.s.lpX
 	for _, i := range picked {
