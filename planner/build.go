@@ -218,6 +218,7 @@ func build(in *Intent, named bool) (*formulation, error) {
 	fm.footprintRows()
 	fm.redundancyRows()
 	fm.roundingRows()
+	fm.dependencyTotals()
 	fm.churnRows()
 	fm.m.Offset = fm.churn
 	return fm, nil
@@ -801,9 +802,7 @@ func (fm *formulation) roundingRows() {
 		}
 		total := roundUp(load[i] / sv.cap)
 		if sv.s.Redundancy > 0 {
-			// Over every zone, as zoneSetRows does for some.
-			m, q := fm.largestZone(sv, sv.cands)
-			total = floorOf(sv.s.Redundancy, m, q, math.Ceil(load[i]/sv.cap-fitTol))
+			total = fm.zoneFloor(sv, sv.cands, load[i]) // over every zone, as zoneSetRows does for some
 		}
 		fm.replicasRow(sv, sv.cands, total, "replicas")
 		seen := map[string]bool{}
@@ -828,7 +827,6 @@ func (fm *formulation) roundingRows() {
 	for _, sv := range fm.svc {
 		fm.zoneSetRows(sv)
 	}
-	fm.dependencyTotals(load)
 	for _, nk := range fm.nk {
 		sv := fm.svc[nk.svc]
 		if forced := fm.forcedLoad(sv, nk.clusters); forced > 0 {
@@ -866,11 +864,12 @@ type depTotal struct {
 // costs. On the 500×50 benchmark intent, with every per-service MILP
 // run to 2 s or 500 nodes at the LP's duals, the services that others
 // depend on raised the bound by 2,414 without the rows and by 11,440
-// with them; all services together by 18,123 and 27,142 (to 4,770,845,
-// from the LP's 4,743,703), in 93 and 167 s of one core. In a 60 s
+// with them; all services together by 18,123 and 27,142 over the LP's
+// 4,743,703, in 93 and 167 s of one core. In a 60 s
 // solve the bound's share of the time reaches only the first few
 // thousand of that.
-func (fm *formulation) dependencyTotals(load []float64) {
+func (fm *formulation) dependencyTotals() {
+	load := fm.servedLoad()
 	at := map[*Dependency]int{}
 	for _, h := range fm.depVars {
 		k, ok := at[h.dependency]
@@ -913,9 +912,7 @@ func (fm *formulation) zoneSetRows(sv *svcVars) {
 			continue // a repeat, or the replicas row
 		}
 		seen[key] = true
-		m, q := fm.largestZone(sv, cs)
-		need := floorOf(k, m, q, math.Ceil(fm.forcedLoad(sv, cs)/sv.cap-fitTol))
-		fm.replicasRow(sv, cs, need, "replicaszones", zones...)
+		fm.replicasRow(sv, cs, fm.zoneFloor(sv, cs, fm.forcedLoad(sv, cs)), "replicaszones", zones...)
 	}
 }
 
@@ -950,15 +947,17 @@ func (fm *formulation) largestZone(sv *svcVars, cs []int) (m int, q float64) {
 	return m, q
 }
 
-// zoneFloor is the fewest replicas the clusters cs (an N+k zone of sv)
-// hold in all once they carry load F: with R = ⌈F/cap⌉ replicas that
-// must survive the loss of the k largest, and j of at most m clusters
-// used (k < j; m the candidates, at most Max Clusters), each holding at
-// least q (the least Min Replicas among them, at least 1), the j−k
-// survivors hold at least max(R, (j−k)·q) and each of the k largest at
-// least max(q, ⌈R/(j−k)⌉); the floor is the least of that over j.
+// zoneFloor is the fewest replicas an N+k zone of sv holds in all once
+// it carries load F: with R = ⌈F/cap⌉ replicas that must survive the
+// loss of the k largest, and j of at most m clusters used (k < j; m the
+// candidates, at most Max Clusters), each holding at least q (the least
+// Min Replicas among them, at least 1), the j−k survivors hold at least
+// max(R, (j−k)·q) and each of the k largest at least max(q, ⌈R/(j−k)⌉);
+// the floor is the least of that over j. For clusters cs of several
+// zones it is the floor of a zone as large as their largest, with their
+// least q (largestZone), which no zone among them undercuts.
 func (fm *formulation) zoneFloor(sv *svcVars, cs []int, load float64) float64 {
-	m, q := fm.largestZone(sv, cs) // cs is one zone
+	m, q := fm.largestZone(sv, cs)
 	return floorOf(sv.s.Redundancy, m, q, math.Ceil(load/sv.cap-fitTol))
 }
 
