@@ -672,7 +672,7 @@ func (se *search) hood(kind int, x []float64) *hood {
 				})
 			}
 		}
-		if se.s != nil && se.s.lpX != nil && se.rng.Float64() < lnsLocalShare {
+		if se.s != nil && se.s.lp != nil && se.rng.Float64() < lnsLocalShare {
 			se.localServices(h, picked, x)
 			break
 		}
@@ -739,7 +739,7 @@ const (
 // sub-MIP is a fraction of the one that frees the service everywhere,
 // so it more often finishes.
 func (se *search) localServices(h *hood, picked []int, x []float64) {
-	fm, lp := se.fm, se.s.lpX
+	fm, lp := se.fm, se.s.lp.X
 	for _, i := range picked {
 		sv := fm.svc[i]
 		h.svc[i] = true

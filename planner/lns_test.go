@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/auxon-planner/auxon/planner/highs"
 )
 
 // searchFrom runs the neighbourhood search on the full-demand model of in,
@@ -152,7 +154,7 @@ func TestLocalServices(t *testing.T) {
 	web := fm.svc[fm.svcIdx["web"]]
 	lp := make([]float64, len(x))
 	lp[web.n[fm.clIdx["e"]]] = 0.5
-	s := &solver{fm: fm, lpX: lp}
+	s := &solver{fm: fm, lp: &highs.Result{X: lp}}
 	se := &search{s: s, fm: fm, ix: fm.index(), index: make([]int32, fm.m.NumCols()), rowSeen: make([]bool, fm.m.NumRows())}
 	for j := range se.index {
 		se.index[j] = -1

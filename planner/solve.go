@@ -268,12 +268,10 @@ type solver struct {
 	firstPlan, lastPlan time.Duration
 	// planBound is the full-demand phase's bound (−Inf before it ran).
 	planBound float64
-	// lp is the phase's LP relaxation when the engine solved it (rootLP),
-	// for the Lagrangian bound.
+	// lp is the phase's LP relaxation once solved (by rootLP, or by the
+	// Lagrangian bound), for that bound and for the search
+	// (localServices in lns.go).
 	lp *highs.Result
-	// lpX is the phase's LP relaxation's point, once solved, for the
-	// search (localServices in lns.go).
-	lpX []float64
 	// prices are the phase's Lagrangian prices, once its bound ran, for
 	// the search.
 	prices *servicePrices
@@ -467,7 +465,12 @@ func (s *solver) preferPrevious(ctx context.Context) {
 
 // fixedIntegers is the LP of the current model with every integer
 // column fixed at its value in x (rounded, within bounds).
-func (s *solver) fixedIntegers(x []float64) *highs.Model {
+func (s *solver) fixedIntegers(x []float64) *highs.Model { return s.integersFrom(x, true) }
+
+// integersFrom is the LP of the current model with every integer column
+// at least its value in x (rounded, within bounds), and at most that
+// value too if fix is set.
+func (s *solver) integersFrom(x []float64, fix bool) *highs.Model {
 	m := s.fm.m
 	lp := *m
 	lp.Integer = nil
@@ -476,7 +479,10 @@ func (s *solver) fixedIntegers(x []float64) *highs.Model {
 	for j, integer := range m.Integer {
 		if integer {
 			v := math.Max(m.ColLower[j], math.Min(m.ColUpper[j], math.Round(x[j])))
-			lp.ColLower[j], lp.ColUpper[j] = v, v
+			lp.ColLower[j] = v
+			if fix {
+				lp.ColUpper[j] = v
+			}
 		}
 	}
 	return &lp
@@ -486,24 +492,16 @@ func (s *solver) fixedIntegers(x []float64) *highs.Model {
 // phase needs them (see preferPrevious), solved; nil if that fails.
 func (s *solver) repair(ctx context.Context, x []float64) *highs.Result {
 	m := s.fm.m
-	lp := *m
-	lp.Integer = nil
-	lp.ColLower = append([]float64(nil), m.ColLower...)
-	for j, integer := range m.Integer {
-		if integer && x[j] > lp.ColLower[j] {
-			lp.ColLower[j] = math.Min(m.ColUpper[j], math.Round(x[j]))
-		}
-	}
-	r := s.quickSolve(ctx, &lp)
+	lp := s.integersFrom(x, false)
+	r := s.quickSolve(ctx, lp)
 	if r == nil {
 		return nil
 	}
 	// Whole replicas: a MIP in which only the integer columns the LP
 	// raised are free (rounding them all up overflowed supply). Its
 	// bounds lie within the model's, so its plan is one of the model's.
-	mip := lp
+	mip := *lp
 	mip.Integer = m.Integer
-	mip.ColUpper = append([]float64(nil), m.ColUpper...)
 	for j, integer := range m.Integer {
 		if integer && r.X[j] <= lp.ColLower[j]+startTol {
 			mip.ColUpper[j] = lp.ColLower[j]
@@ -699,7 +697,6 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 	if s.lagrangeWanted(name, r) && ctx.Err() == nil {
 		s.lagrangeBound(ctx, name, r, budget, end)
 	}
-	s.lp = nil
 	if name == "plan" && !math.IsNaN(r.DualBound) && !math.IsInf(r.DualBound, 1) {
 		s.planBound = r.DualBound
 	}
@@ -715,7 +712,7 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 		svc, free, coupling := p.parts(s.fm.m, r.X)
 		s.opts.Log(fmt.Sprintf("lagrangian gap %s: %.8g in services, %.8g in fixed costs, %.8g in shared rows", name, svc, free, coupling))
 	}
-	s.prices, s.search, s.lpX = nil, nil, nil
+	s.lp, s.prices, s.search = nil, nil, nil
 	ph.Status, ph.Objective, ph.Bound, ph.Time, ph.Rounds = r.Status.String(), r.Objective, r.DualBound, time.Since(began), s.rounds-rounds
 	s.phases = append(s.phases, ph)
 	if r.HasSolution {
@@ -815,7 +812,6 @@ func (s *solver) rootLP(ctx context.Context, name string, limit time.Duration, e
 	}
 	if r.Status == highs.StatusOptimal {
 		s.lp = r
-		s.lpX = r.X
 		res.DualBound, res.Gap = r.Objective, relGap(res.Objective, r.Objective)
 	}
 	s.progress(name, res, false)
@@ -870,7 +866,7 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 		if lp, err = s.relaxation(ctx, time.Until(end), nil); err != nil || lp.Status != highs.StatusOptimal {
 			return
 		}
-		s.lpX = lp.X
+		s.lp = lp
 	}
 	deadline := time.Now().Add(time.Duration(lagrangeShare * float64(budget)))
 	if s.opts.LNSRounds > 0 || deadline.After(end) {
