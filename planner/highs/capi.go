@@ -48,6 +48,33 @@ static void auxon_interrupt(auxon_state* st) { __atomic_store_n(&st->interrupt, 
 static HighsInt auxon_set_callback(void* h, auxon_state* st) {
 	return Highs_setCallback(h, auxon_callback, st);
 }
+
+// HiGHS 1.10 keeps its task scheduler in a thread_local handle
+// (HighsTaskExecutor::globalExecutorHandle), so each OS thread has its
+// own, sized by the first run on that thread; a later run there that asks
+// for another number of threads fails. auxon_threads is the size of this
+// OS thread's scheduler (0 before the first run), and auxon_scheduler
+// resets the scheduler when a run asks for another size. It runs in the
+// same cgo call as the run it prepares, so no other run can be using
+// this thread's scheduler.
+static __thread HighsInt auxon_threads;
+
+static void auxon_scheduler(HighsInt threads) {
+	if (auxon_threads != 0 && auxon_threads != threads) Highs_resetGlobalScheduler(1);
+	auxon_threads = threads;
+}
+
+static HighsInt auxon_run(void* h, HighsInt threads) {
+	auxon_scheduler(threads);
+	return Highs_run(h);
+}
+
+static HighsInt auxon_feasibility_relaxation(void* h, HighsInt threads, double col_lower, double col_upper,
+                                             double row, const double* col_lowers, const double* col_uppers,
+                                             const double* rows) {
+	auxon_scheduler(threads);
+	return Highs_feasibilityRelaxation(h, col_lower, col_upper, row, col_lowers, col_uppers, rows);
+}
 */
 import "C"
 
@@ -74,6 +101,8 @@ type instance struct {
 	call  *callState
 	hnd   cgo.Handle
 	ncol  int
+	// threads is the value of HiGHS's threads option for this instance.
+	threads int
 }
 
 // callState is what the C callback reaches through the cgo.Handle.
@@ -120,11 +149,21 @@ func newInstance(opts *Options) (*instance, error) {
 		}
 	}
 	in.setRaw("output_flag", true)
+	in.threads = defaultThreads()
 	for _, o := range opts.effective() {
 		if err := in.set(o.Name, o.Value); err != nil {
 			in.close()
 			return nil, err
 		}
+		if n, ok := o.Value.(int); ok && o.Name == "threads" && n > 0 {
+			in.threads = n
+		}
+	}
+	// Always explicit: with threads 0, HiGHS would run on whatever
+	// scheduler this OS thread has (see auxon_scheduler).
+	if err := in.set("threads", in.threads); err != nil {
+		in.close()
+		return nil, err
 	}
 	return in, nil
 }
@@ -295,7 +334,7 @@ func (in *instance) name(col bool, k int, name string) error {
 // run runs HiGHS, interrupting it when ctx ends.
 func (in *instance) run(ctx context.Context) C.HighsInt {
 	defer in.watch(ctx)()
-	return C.Highs_run(in.h)
+	return C.auxon_run(in.h, C.HighsInt(in.threads))
 }
 
 // watch makes the end of ctx interrupt HiGHS (at its next interrupt
@@ -511,7 +550,7 @@ func (in *instance) names(n int, buf *C.char, get func(C.HighsInt) C.HighsInt) [
 // feasibilityRelaxation runs Highs_feasibilityRelaxation with ro's
 // penalties.
 func (in *instance) feasibilityRelaxation(ro RelaxOptions) error {
-	st := C.Highs_feasibilityRelaxation(in.h, C.double(ro.ColLowerPenalty), C.double(ro.ColUpperPenalty),
+	st := C.auxon_feasibility_relaxation(in.h, C.HighsInt(in.threads), C.double(ro.ColLowerPenalty), C.double(ro.ColUpperPenalty),
 		C.double(ro.RowPenalty), f64(ro.ColLowerPenalties), f64(ro.ColUpperPenalties), f64(ro.RowPenalties))
 	if st == C.kHighsStatusError {
 		return errors.New("highs: feasibility relaxation failed")

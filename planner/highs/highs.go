@@ -12,10 +12,13 @@
 // runtime/cgo.Handle; the interrupt check that cancellation needs runs in C
 // on an atomic flag, so it costs no cgo call.
 //
-// HiGHS shares one task scheduler among all instances of a process; its
-// thread count is fixed by the first solve that starts it. Options.Threads
-// therefore only takes effect if every concurrent solve asks for the same
-// number.
+// HiGHS 1.10 keeps one task scheduler per OS thread, sized by the first
+// run on that thread, and fails a later run there that asks for another
+// number of threads. Go moves goroutines between OS threads, so a
+// 2-thread solve followed by 1-thread solves failed at random; each run
+// therefore resets its OS thread's scheduler when the size it asks for
+// differs (in the same cgo call as the run, so no other run is using
+// it), and Options.Threads always takes effect.
 package highs
 
 import (

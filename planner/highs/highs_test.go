@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -597,4 +598,29 @@ func TestCancelRacesClose(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
+}
+
+// TestThreadCountsMix solves with different thread counts one after the
+// other on one OS thread. HiGHS 1.10 sizes a task scheduler per OS thread
+// by the first run there and refuses a later run that asks for another
+// size ("global scheduler has already been initialized"), which is what a
+// planner's 2-thread engine followed by its 1-thread sub-MIPs ran into.
+func TestThreadCountsMix(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	for _, threads := range []int{2, 1, 3, 1, 0, 1} {
+		for _, m := range []*Model{binPacking([]float64{4, 8, 1, 4, 2, 1}, 10), productionLP()} {
+			want := 2.0
+			if !m.IsMIP() {
+				want = -36
+			}
+			r, err := Solve(context.Background(), m, &Options{Threads: threads})
+			if err != nil {
+				t.Fatalf("threads %d: %v", threads, err)
+			}
+			if r.Status != StatusOptimal || !near(r.Objective, want) {
+				t.Errorf("threads %d: %v %g, want optimal %g", threads, r.Status, r.Objective, want)
+			}
+		}
+	}
 }

@@ -2,8 +2,15 @@ package highs
 
 import (
 	"fmt"
+	"runtime"
 	"time"
 )
+
+// defaultThreads is the thread count of a solve whose Options leave it
+// at 0: the one HiGHS picks for threads 0, half the CPUs rounded up
+// (from std::thread::hardware_concurrency; runtime.NumCPU also honours
+// the process's CPU affinity).
+func defaultThreads() int { return (runtime.NumCPU() + 1) / 2 }
 
 // Options tune a solve. The zero value (or nil) leaves HiGHS's defaults.
 type Options struct {
@@ -12,8 +19,8 @@ type Options struct {
 	// MIPRelGap stops a MIP once (incumbent − bound)/|incumbent| is at
 	// most this; 0 keeps HiGHS's default (1e-4).
 	MIPRelGap float64
-	// Threads caps HiGHS's worker threads; 0 lets HiGHS choose. See the
-	// package doc: the first solve of a process fixes the thread count.
+	// Threads caps HiGHS's worker threads; 0 takes HiGHS's own default,
+	// half the CPUs rounded up (see defaultThreads).
 	Threads int
 	// RandomSeed seeds HiGHS's random choices; nil keeps HiGHS's default
 	// (0). Same seed, threads and model give the same result.
