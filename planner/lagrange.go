@@ -51,12 +51,14 @@ import (
 // build.go, which raise the LP itself).
 
 // lagrangeShare is the share of a phase the per-service MILPs may take;
-// lagrangeSubLimit and lagrangeSubNodes bound each one.
+// lagrangeSubLimit and lagrangeSubNodes bound each one in the first pass
+// (a variable for tests).
 const (
 	lagrangeShare    = 0.15
 	lagrangeSubLimit = 200 * time.Millisecond
-	lagrangeSubNodes = 500
 )
+
+var lagrangeSubNodes = 500
 
 // lagrange returns L(λ) for λ the row duals of lp, an optimal solution of
 // the current model's LP relaxation, solving per-service MILPs until
@@ -132,26 +134,51 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 		}
 		return val[order[a]] > val[order[b]]
 	})
+	// Passes: each MILP a pass leaves stopped by a limit runs again in
+	// the next, with four times the time and nodes, while the deadline
+	// allows (one pass under Options.LNSRounds), so that a longer solve
+	// gets a stronger bound. On the 500×50 benchmark intent (LP
+	// 4,743,703) the first pass, run to its end in a 900 s solve, raised
+	// the bound by 13,056; with the passes, 9 s on two workers raised it
+	// by 9,204, 45 s by 16,257 and 90 s by 21,722.
 	rounds := s.opts.LNSRounds > 0
-	s.eachService(len(order), func(k int, w *lagrangeWorker) bool {
-		left := time.Until(deadline)
-		if ctx.Err() != nil || left < lnsMinLeft {
+	limit, nodes := lagrangeSubLimit, lagrangeSubNodes
+	for len(order) > 0 {
+		again := make([]bool, len(order))
+		s.eachService(len(order), func(k int, w *lagrangeWorker) bool {
+			left := time.Until(deadline)
+			if ctx.Err() != nil || left < lnsMinLeft {
+				return true
+			}
+			limit := min(limit, left)
+			if rounds {
+				limit = left
+			}
+			i := order[k]
+			seed := s.opts.Seed
+			r, err := s.engine.Solve(ctx, w.sub(m, sp, i, d, true), &highs.Options{TimeLimit: limit, Threads: 1,
+				MIPRelGap: 1e-4, RandomSeed: &seed, Extra: []highs.Option{{Name: "mip_max_nodes", Value: nodes},
+					{Name: "mip_heuristic_effort", Value: 0.0}, presolveWorkaround}})
+			if err != nil {
+				return true
+			}
+			if !math.IsNaN(r.DualBound) && r.DualBound > val[i] {
+				val[i] = r.DualBound
+			}
+			again[k] = r.Status == highs.StatusTimeLimit || r.Status == highs.StatusLimit
 			return true
+		})
+		if rounds || ctx.Err() != nil || time.Until(deadline) < lnsMinLeft {
+			break
 		}
-		limit := min(lagrangeSubLimit, left)
-		if rounds {
-			limit = left
+		var next []int
+		for k, i := range order {
+			if again[k] {
+				next = append(next, i)
+			}
 		}
-		i := order[k]
-		seed := s.opts.Seed
-		r, err := s.engine.Solve(ctx, w.sub(m, sp, i, d, true), &highs.Options{TimeLimit: limit, Threads: 1,
-			MIPRelGap: 1e-4, RandomSeed: &seed, Extra: []highs.Option{{Name: "mip_max_nodes", Value: lagrangeSubNodes},
-				{Name: "mip_heuristic_effort", Value: 0.0}, presolveWorkaround}})
-		if err == nil && !math.IsNaN(r.DualBound) && r.DualBound > val[i] {
-			val[i] = r.DualBound
-		}
-		return true
-	})
+		order, limit, nodes = next, 4*limit, 4*nodes
+	}
 	for _, v := range val {
 		bound += v
 	}

@@ -226,3 +226,39 @@ func TestDependencyTotalRows(t *testing.T) {
 	}
 	t.Logf("without the rows, %d dependencies were over-served", over)
 }
+
+// TestLagrangePasses: with the first pass's MILPs cut off at one node,
+// later passes run the ones that stopped with 4, 16, … nodes, and with
+// time to spare reach the bound that MILPs solved to optimality give (on
+// six generated 12×5 intents); a single pass (Options.LNSRounds) stays
+// lower on at least one of them.
+func TestLagrangePasses(t *testing.T) {
+	lower := 0
+	for seed := uint64(1); seed <= 6; seed++ {
+		in := Generate(GenConfig{Seed: seed, Services: 12, Clusters: 5, Regions: 3, Continents: 2})
+		s, lp, mip := lagrangeCaseRows(t, in, false)
+		full := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+		func() {
+			defer func(n int) { lagrangeSubNodes = n }(lagrangeSubNodes)
+			lagrangeSubNodes = 1
+			passes := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+			s.opts.LNSRounds = 1
+			one := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+			s.opts.LNSRounds = 0
+			tol := 1e-6 * math.Abs(mip.Objective)
+			t.Logf("seed %d: LP %.2f, one pass %.2f, passes %.2f, unlimited %.2f, optimum %.2f", seed, lp.Objective, one, passes, full, mip.Objective)
+			if math.Abs(passes-full) > tol {
+				t.Errorf("seed %d: passes from one node reach %.4f, MILPs at the default limits %.4f", seed, passes, full)
+			}
+			if one > passes+tol || passes > mip.Objective+tol {
+				t.Errorf("seed %d: one pass %.4f, passes %.4f, optimum %.4f", seed, one, passes, mip.Objective)
+			}
+			if one < passes-tol {
+				lower++
+			}
+		}()
+	}
+	if lower == 0 {
+		t.Error("one pass of one-node MILPs reached every bound the passes did: the test shows nothing")
+	}
+}
