@@ -149,7 +149,7 @@ func newInstance(opts *Options) (*instance, error) {
 		}
 	}
 	in.setRaw("output_flag", true)
-	in.threads = defaultThreads()
+	in.threads = opts.threads()
 	for _, o := range opts.effective() {
 		if err := in.set(o.Name, o.Value); err != nil {
 			in.close()
@@ -160,7 +160,8 @@ func newInstance(opts *Options) (*instance, error) {
 		}
 	}
 	// Always explicit: with threads 0, HiGHS would run on whatever
-	// scheduler this OS thread has (see auxon_scheduler).
+	// scheduler this OS thread has (see auxon_scheduler), and the run
+	// resets that scheduler to this size.
 	if err := in.set("threads", in.threads); err != nil {
 		in.close()
 		return nil, err

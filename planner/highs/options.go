@@ -6,11 +6,17 @@ import (
 	"time"
 )
 
-// defaultThreads is the thread count of a solve whose Options leave it
-// at 0: the one HiGHS picks for threads 0, half the CPUs rounded up
-// (from std::thread::hardware_concurrency; runtime.NumCPU also honours
-// the process's CPU affinity).
-func defaultThreads() int { return (runtime.NumCPU() + 1) / 2 }
+// threads is the thread count of a solve with options o (nil too):
+// Threads, or for 0 the one HiGHS picks for threads 0, half the CPUs
+// rounded up (from std::thread::hardware_concurrency; runtime.NumCPU
+// also honours the process's CPU affinity). An Extra option "threads"
+// overrides it (see newInstance).
+func (o *Options) threads() int {
+	if o != nil && o.Threads > 0 {
+		return o.Threads
+	}
+	return (runtime.NumCPU() + 1) / 2
+}
 
 // Options tune a solve. The zero value (or nil) leaves HiGHS's defaults.
 type Options struct {
@@ -20,7 +26,7 @@ type Options struct {
 	// most this; 0 keeps HiGHS's default (1e-4).
 	MIPRelGap float64
 	// Threads caps HiGHS's worker threads; 0 takes HiGHS's own default,
-	// half the CPUs rounded up (see defaultThreads).
+	// half the CPUs rounded up.
 	Threads int
 	// RandomSeed seeds HiGHS's random choices; nil keeps HiGHS's default
 	// (0). Same seed, threads and model give the same result.
@@ -83,9 +89,6 @@ func (o *Options) effective() []Option {
 	}
 	if o.MIPRelGap > 0 {
 		opts = append(opts, Option{"mip_rel_gap", o.MIPRelGap})
-	}
-	if o.Threads > 0 {
-		opts = append(opts, Option{"threads", o.Threads})
 	}
 	if o.RandomSeed != nil {
 		opts = append(opts, Option{"random_seed", *o.RandomSeed})
