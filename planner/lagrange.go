@@ -150,13 +150,13 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 			if ctx.Err() != nil || left < lnsMinLeft {
 				return true
 			}
-			limit := min(limit, left)
+			tl := min(limit, left)
 			if rounds {
-				limit = left
+				tl = left
 			}
 			i := order[k]
 			seed := s.opts.Seed
-			r, err := s.engine.Solve(ctx, w.sub(m, sp, i, d, true), &highs.Options{TimeLimit: limit, Threads: 1,
+			r, err := s.engine.Solve(ctx, w.sub(m, sp, i, d, true), &highs.Options{TimeLimit: tl, Threads: 1,
 				MIPRelGap: 1e-4, RandomSeed: &seed, Extra: []highs.Option{{Name: "mip_max_nodes", Value: nodes},
 					{Name: "mip_heuristic_effort", Value: 0.0}, presolveWorkaround}})
 			if err != nil {
