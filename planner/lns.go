@@ -1049,6 +1049,9 @@ func relGap(obj, bound float64) float64 {
 // integer column's are rounded, so round-off never cuts off the fixed
 // value it came from.
 func tightenCol(m *highs.Model, j int, a, lo, hi float64) {
+	if a == 0 {
+		return // lo ≤ 0 ≤ hi holds at the fixed values, and binds nothing
+	}
 	if a < 0 {
 		a, lo, hi = -a, -hi, -lo
 	}

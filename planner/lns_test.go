@@ -190,3 +190,27 @@ func TestLocalServices(t *testing.T) {
 		}
 	}
 }
+
+// TestTightenCol: a row with one free entry becomes bounds on it; a zero
+// coefficient (a plan-phase row whose zone can carry no load has them)
+// binds nothing and must leave the bounds alone, not make them NaN.
+func TestTightenCol(t *testing.T) {
+	for _, tc := range []struct {
+		a, lo, hi    float64
+		integer      bool
+		wantL, wantU float64
+	}{
+		{2, 1, 7, false, 0.5, 3.5},
+		{2, 1, 7, true, 1, 3},
+		{-1, -4, math.Inf(1), false, 0, 4},
+		{0, 0, math.Inf(1), false, 0, 10},
+		{0, math.Inf(-1), 0, true, 0, 10},
+	} {
+		m := &highs.Model{}
+		m.AddCol(1, 0, 10, tc.integer)
+		tightenCol(m, 0, tc.a, tc.lo, tc.hi)
+		if m.ColLower[0] != tc.wantL || m.ColUpper[0] != tc.wantU {
+			t.Errorf("%v·x in [%v, %v]: bounds [%v, %v], want [%v, %v]", tc.a, tc.lo, tc.hi, m.ColLower[0], m.ColUpper[0], tc.wantL, tc.wantU)
+		}
+	}
+}
