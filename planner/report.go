@@ -231,7 +231,7 @@ func unmetRows(in *Intent, p *Plan) []UnmetRow {
 	out := []UnmetRow{}
 	for _, u := range p.Unmet {
 		row := UnmetRow{Service: u.Service, Region: u.Region, Demand: demand[[2]string{u.Service, u.Region}], Shortfall: u.Amount}
-		row.Served = row.Demand - row.Shortfall
+		row.Served = math.Max(0, row.Demand-row.Shortfall) // no round-off below 0
 		if s := in.FindService(u.Service); s != nil {
 			row.Priority = s.Priority
 		}
