@@ -158,7 +158,7 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 			seed := s.opts.Seed
 			r, err := s.engine.Solve(ctx, w.sub(m, sp, i, d, true), &highs.Options{TimeLimit: tl, Threads: 1,
 				MIPRelGap: 1e-4, RandomSeed: &seed, Extra: []highs.Option{{Name: "mip_max_nodes", Value: nodes},
-					{Name: "mip_heuristic_effort", Value: 0.0}, presolveWorkaround}})
+					{Name: "mip_heuristic_effort", Value: 0.0}, fm.presolve()}})
 			if err != nil {
 				return true
 			}

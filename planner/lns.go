@@ -31,8 +31,10 @@ import (
 // under a short limit; a better plan becomes the incumbent.
 //
 // A neighbourhood frees some services everywhere (all their columns), and
-// some services on some clusters only (their n, y, f, π and d columns
-// there, dependency routes into those clusters, and the clusters' z).
+// some services on some clusters only (their n, y, π and d columns
+// there, their routes f and the dependency routes h into those clusters'
+// routing groups — the clusters themselves, or their regions: see
+// build — and the clusters' z).
 // Columns of one service that are not tied to a cluster (u, θ) are free
 // when the service is. The kinds:
 //
@@ -128,9 +130,10 @@ var hoodNames = [hoodKinds]string{"services", "clusters", "unmet"}
 
 // colOwner says what a column belongs to: service a (and b for a
 // dependency route: the caller and the dependency; else b == a) and
-// cluster (−1 for a column not tied to one: u, θ). A cluster's z has
-// a = −1.
-type colOwner struct{ a, b, cluster int32 }
+// cluster (−1 for a column not tied to one: u, θ), or for a route
+// (f, h) group, the number of the routing group it goes to (else −1),
+// and cluster that group's anchor. A cluster's z has a = −1.
+type colOwner struct{ a, b, cluster, group int32 }
 
 // lnsIndex is what the search needs to know about the model, computed
 // once per Solve.
@@ -151,6 +154,9 @@ type lnsIndex struct {
 	// the replica columns that take it, with the amount per replica.
 	supply [][]float64
 	uses   [][][]term
+	// groupOf numbers each cluster's routing group, of groups in all.
+	groupOf []int32
+	groups  int
 }
 
 // index builds the lnsIndex of fm.
@@ -159,9 +165,20 @@ func (fm *formulation) index() *lnsIndex {
 	ix := &lnsIndex{own: make([]colOwner, m.NumCols()), related: make([][]int, len(fm.svc)),
 		near: make([][]int, len(fm.cl)), candOf: make([][]int, len(fm.cl))}
 	for j := range ix.own {
-		ix.own[j] = colOwner{-1, -1, -1}
+		ix.own[j] = colOwner{-1, -1, -1, -1}
 	}
-	set := func(j, s, c int) { ix.own[j] = colOwner{int32(s), int32(s), int32(c)} }
+	number := map[string]int32{}
+	ix.groupOf = make([]int32, len(fm.cl))
+	for c := range fm.cl {
+		g, ok := number[fm.group(c)]
+		if !ok {
+			g = int32(len(number))
+			number[fm.group(c)] = g
+		}
+		ix.groupOf[c] = g
+	}
+	ix.groups = len(number)
+	set := func(j, s, c int) { ix.own[j] = colOwner{int32(s), int32(s), int32(c), -1} }
 	for i, sv := range fm.svc {
 		for _, c := range sv.cands {
 			set(sv.n[c], i, c)
@@ -172,11 +189,11 @@ func (fm *formulation) index() *lnsIndex {
 	for _, u := range fm.unmet {
 		set(u.col, u.svc, -1)
 		for _, f := range u.f {
-			set(f.col, u.svc, f.cluster)
+			ix.own[f.col] = colOwner{int32(u.svc), int32(u.svc), int32(f.cluster), ix.groupOf[f.cluster]}
 		}
 	}
 	for _, h := range fm.depVars {
-		ix.own[h.col] = colOwner{int32(h.svc), int32(h.dep), int32(h.to)}
+		ix.own[h.col] = colOwner{int32(h.svc), int32(h.dep), int32(h.to), ix.groupOf[h.to]}
 		ix.related[h.svc] = append(ix.related[h.svc], h.dep)
 		ix.related[h.dep] = append(ix.related[h.dep], h.svc)
 	}
@@ -190,7 +207,7 @@ func (fm *formulation) index() *lnsIndex {
 		set(d.col, d.svc, d.cluster)
 	}
 	for c, z := range fm.z {
-		ix.own[z] = colOwner{-1, -1, int32(c)}
+		ix.own[z] = colOwner{-1, -1, int32(c), -1}
 	}
 	ix.supply, ix.uses = make([][]float64, len(fm.cl)), make([][][]term, len(fm.cl))
 	for c, cl := range fm.cl {
@@ -253,6 +270,9 @@ func compactInts(xs []int) []int {
 // on the free clusters only (svc), and the free clusters (cl).
 type hood struct {
 	all, svc, cl []bool
+	// gr marks the routing groups of the free clusters (set by
+	// restrict).
+	gr []bool
 }
 
 func newHood(services, clusters int) *hood {
@@ -285,6 +305,9 @@ func (h *hood) free(o colOwner) bool {
 	}
 	if !h.svc[o.a] && !h.svc[o.b] {
 		return false
+	}
+	if o.group >= 0 {
+		return h.gr[o.group]
 	}
 	return o.cluster < 0 || h.cl[o.cluster]
 }
@@ -452,7 +475,7 @@ func (se *search) solve(ctx context.Context, j *lnsJob, left time.Duration) {
 	}
 	j.res, j.err = s.engine.Solve(ctx, j.sub, &highs.Options{TimeLimit: min(limit, left),
 		MIPRelGap: 1e-6, Threads: 1, RandomSeed: &seed, Start: j.start,
-		Extra: []highs.Option{{Name: "mip_max_nodes", Value: lnsSubNodes}, {Name: "mip_max_improving_sols", Value: lnsSubSolutions}, presolveWorkaround}})
+		Extra: []highs.Option{{Name: "mip_max_nodes", Value: lnsSubNodes}, {Name: "mip_max_improving_sols", Value: lnsSubSolutions}, se.fm.presolve()}})
 }
 
 // apply counts finished job j, applies its sub-MIP's solution to the
@@ -704,7 +727,7 @@ func (se *search) hood(kind int, x []float64) *hood {
 		// sub-MIPs ran out of time.)
 		u := short[se.rng.IntN(len(short))]
 		h.all[u.svc] = true
-		se.clusters(h, u.f[se.rng.IntN(len(u.f))].cluster, se.size[kind], x, se.utilization(x))
+		se.clusters(h, u.reach[se.rng.IntN(len(u.reach))], se.size[kind], x, se.utilization(x))
 	}
 	for c := range h.cl {
 		// A closed cluster a freed service may move to must be free to open.
@@ -971,6 +994,12 @@ func (se *search) addIdle(h *hood, x []float64) {
 func (se *search) restrict(h *hood, x []float64, limit int) (*highs.Model, []int) {
 	m := se.fm.m
 	var cols []int
+	h.gr = make([]bool, se.ix.groups)
+	for c, f := range h.cl {
+		if f {
+			h.gr[se.ix.groupOf[c]] = true
+		}
+	}
 	for j, o := range se.ix.own {
 		if h.free(o) {
 			cols = append(cols, j)

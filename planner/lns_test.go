@@ -181,7 +181,9 @@ func TestLocalServices(t *testing.T) {
 		_, cols := se.restrict(h, x, lnsMaxCols)
 		for _, j := range cols {
 			o := se.ix.own[j]
-			if o.b != int32(fm.svcIdx["web"]) || (o.cluster >= 0 && !h.cl[o.cluster]) {
+			// A route (owned by its routing group) is free when a
+			// cluster of its group is.
+			if o.b != int32(fm.svcIdx["web"]) || (o.group < 0 && o.cluster >= 0 && !h.cl[o.cluster]) || (o.group >= 0 && !h.gr[o.group]) {
 				t.Errorf("priced %v: column %d (owner %v) is free", tc.priced, j, o)
 			}
 		}

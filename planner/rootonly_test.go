@@ -13,7 +13,7 @@ import (
 	"github.com/auxon-planner/auxon/planner/highs"
 )
 
-// TestLargeModelRootLP: on a model above 50k columns whose start is a
+// TestLargeModelRootLP: on a model above 25k columns whose start is a
 // plan, the engine solves the LP relaxation alone, the Lagrangian bound
 // raises the phase's bound above that LP's, the phase reports a time
 // limit, not an interruption, and the search runs with the time left;
@@ -21,7 +21,7 @@ import (
 // logged before the Lagrangian bound, which needs the LP).
 func TestLargeModelRootLP(t *testing.T) {
 	if testing.Short() {
-		t.Skip("a 60k-column model")
+		t.Skip("a 28k-column model")
 	}
 	in := planner.Generate(planner.GenConfig{Seed: 1, Services: 300, Clusters: 30, Regions: 6, Continents: 3})
 	m, err := planner.Model(in)
@@ -50,7 +50,7 @@ func TestLargeModelRootLP(t *testing.T) {
 	if err != nil || res.Plan == nil {
 		t.Fatalf("solve: %v %v", err, res)
 	}
-	if res.Model.Cols <= 50000 {
+	if res.Model.Cols <= 25000 {
 		t.Fatalf("%d columns: the model is too small for the test", res.Model.Cols)
 	}
 	ph := res.Phases[0]
@@ -81,7 +81,7 @@ func TestLargeModelRootLP(t *testing.T) {
 // passes.
 func TestLargeModelCancelDuringLP(t *testing.T) {
 	if testing.Short() {
-		t.Skip("a 60k-column model")
+		t.Skip("a 28k-column model")
 	}
 	in := planner.Generate(planner.GenConfig{Seed: 1, Services: 300, Clusters: 30, Regions: 6, Continents: 3})
 	start := greedy.Plan(in)

@@ -428,6 +428,30 @@ const cutPoolLimit = 100
 // (TestPresolveWorkaround).
 var presolveWorkaround = highs.Option{Name: "presolve_rule_off", Value: 1 << 9}
 
+// pooledPresolveWorkaround also switches off the parallel rows and
+// columns rule (bit 13, kPresolveRuleParallelRowsAndCols), for models
+// with routes to regions (build) and their sub-models. With it, HiGHS
+// reports "optimal" at 194,400.80 on the plan-phase model with routes to
+// regions of Generate(GenConfig{Seed: 3, Services: 10, Clusters: 7,
+// Regions: 3, Continents: 2}), whose optimum is 194,047.64 (presolve
+// off, this rule off, the aggregator's off, or the same model routed to
+// clusters). Over seeds 1–12 of that intent, both routings (24 MILPs),
+// it was the only wrong optimum, and this rule off took the 24 solves
+// from 19.2 s to 21.1 s; but on the bundled example (routed to
+// clusters) it took solver seeds 0–5 from 2.6–4.4 s (mean 3.3 s) to
+// 2.7–7.3 s (mean 4.3 s), so models routed to clusters keep
+// presolveWorkaround. TestPooledRoutesExact holds the model above to
+// its optimum.
+var pooledPresolveWorkaround = highs.Option{Name: "presolve_rule_off", Value: 1<<9 | 1<<13}
+
+// presolve is the presolve workaround for fm's model and its sub-models.
+func (fm *formulation) presolve() highs.Option {
+	if fm.pooled {
+		return pooledPresolveWorkaround
+	}
+	return presolveWorkaround
+}
+
 // completeShare bounds each LP that completes or repairs the previous
 // plan.
 const completeShare = 0.1
@@ -448,7 +472,7 @@ func (s *solver) preferPrevious(ctx context.Context) {
 	x := s.fm.start(s.opts.Previous)
 	r := s.quickSolve(ctx, s.fixedIntegers(x))
 	if r == nil {
-		if s.fm.m.NumCols() > lnsSmall {
+		if s.fm.pooled {
 			return // its LP alone would take the repair's share (20 s on the 500×50 benchmark intent)
 		}
 		if r = s.repair(ctx, x); r == nil {
@@ -525,7 +549,7 @@ func (s *solver) repair(ctx context.Context, x []float64) *highs.Result {
 func (s *solver) quickSolve(ctx context.Context, m *highs.Model) *highs.Result {
 	seed := s.opts.Seed
 	r, err := s.engine.Solve(ctx, m, &highs.Options{TimeLimit: time.Duration(completeShare * float64(s.limit)),
-		Threads: s.opts.Threads, RandomSeed: &seed, MIPRelGap: mipGap(s.fm.in, s.opts), Extra: []highs.Option{presolveWorkaround}})
+		Threads: s.opts.Threads, RandomSeed: &seed, MIPRelGap: mipGap(s.fm.in, s.opts), Extra: []highs.Option{s.fm.presolve()}})
 	switch {
 	case err != nil:
 		return nil
@@ -635,16 +659,26 @@ func (s *solver) priorities() []int {
 }
 
 // Model sizes that decide how a phase splits its time between the
-// engine on the whole model and the neighbourhood search. Up to lnsSmall
-// columns the engine gets engineShareSmall of the phase (on such models it
-// usually closes the gap itself and the search never starts); up to
-// lnsHuge it solves the LP relaxation alone, for the bound, in at most
-// engineShareLarge of the phase (see rootLP); above, a phase whose
-// start is feasible skips the engine: on the 200-machine consolidation
-// benchmark (361k columns) HiGHS did not finish presolve in 10 s.
+// engine on the whole model and the neighbourhood search, in columns of
+// the model with routes to regions (build). Up to lnsSmall (where build
+// routes to clusters instead, and fm.pooled is false) the engine gets
+// engineShareSmall of the phase (on such models it usually closes the
+// gap itself and the search never starts); up to lnsHuge it solves the
+// LP relaxation alone, for the bound, in at most engineShareLarge of
+// the phase (see rootLP); above, a phase whose start is feasible skips
+// the engine: on the 200-machine consolidation benchmark (361k columns
+// with routes to clusters) HiGHS did not finish presolve in 10 s.
+//
+// The limits were 50k and 300k columns of the model with routes to
+// clusters. Routed to regions, the same intents have 0.43–0.67 of the
+// columns (300 services × 30 clusters: 60k, now 28k; 250 × 25: 42.6k,
+// now 22.7k; that consolidation: 361k, now 241k), so the limits are
+// lower by as much and each intent keeps its side. On the 300 × 30
+// intent, which the search plans better (3.2% against 4.8–5.1% at
+// 30 s with the engine's share, solver seeds 1–2), that matters.
 const (
-	lnsSmall         = 50000
-	lnsHuge          = 300000
+	lnsSmall         = 25000
+	lnsHuge          = 200000
 	engineShareSmall = 0.7
 	engineShareLarge = 0.6
 )
@@ -740,7 +774,7 @@ func (s *solver) coverHolds(name string) bool {
 func (s *solver) engineRun(ctx context.Context, name string, budget time.Duration, end time.Time, startOK bool) (*highs.Result, error) {
 	main := budget
 	if !s.opts.NoLNS && startOK {
-		if s.fm.m.NumCols() > lnsSmall {
+		if s.fm.pooled {
 			// A large model whose start is a plan: see rootLP.
 			return s.rootLP(ctx, name, time.Duration(engineShareLarge*float64(budget)), end)
 		}
@@ -753,7 +787,7 @@ func (s *solver) engineRun(ctx context.Context, name string, budget time.Duratio
 		Threads:    s.opts.Threads,
 		RandomSeed: &seed,
 		Log:        s.opts.Log,
-		Extra:      []highs.Option{{Name: "mip_pool_soft_limit", Value: cutPoolLimit}, presolveWorkaround},
+		Extra:      []highs.Option{{Name: "mip_pool_soft_limit", Value: cutPoolLimit}, s.fm.presolve()},
 	}
 	ho.Progress = func(p highs.Progress) {
 		if p.Improved {
@@ -829,7 +863,7 @@ func (s *solver) relaxation(ctx context.Context, limit time.Duration, log func(s
 	lp := *s.fm.m
 	lp.Integer = nil
 	return s.engine.Solve(ctx, &lp, &highs.Options{TimeLimit: limit, Threads: s.opts.Threads, Log: log,
-		Extra: []highs.Option{presolveWorkaround, {Name: "simplex_dual_edge_weight_strategy", Value: 1}}})
+		Extra: []highs.Option{s.fm.presolve(), {Name: "simplex_dual_edge_weight_strategy", Value: 1}}})
 }
 
 // progress reports r's incumbent and bound; improved says r is a new
@@ -849,7 +883,7 @@ func (s *solver) lagrangeWanted(name string, r *highs.Result) bool {
 	return (name == "plan" || name == "cost") && !s.opts.NoLNS && r.HasSolution &&
 		r.Status != highs.StatusOptimal && !proven(r) &&
 		relGap(r.Objective, r.DualBound) > mipGap(s.fm.in, s.opts) &&
-		(s.lp != nil || s.fm.m.NumCols() <= lnsSmall)
+		(s.lp != nil || !s.fm.pooled)
 }
 
 // lagrangeBound raises r's bound to the Lagrangian bound where that is
@@ -923,14 +957,21 @@ func (fm *formulation) extract(x []float64) *Plan {
 		}
 	}
 	for _, u := range fm.unmet {
-		name := fm.svc[u.svc].s.Name
+		sv := fm.svc[u.svc]
 		for _, f := range u.f {
-			if v := x[f.col]; v > zeroTol {
-				p.Routes = append(p.Routes, Route{Service: name, Region: u.region, Cluster: fm.cl[f.cluster].Name, Amount: v})
+			v := x[f.col]
+			if v <= zeroTol {
+				continue
+			}
+			cs, w := fm.share(sv, f.cluster, x)
+			for i, c := range cs {
+				if a := v * w[i]; a > zeroTol {
+					p.Routes = append(p.Routes, Route{Service: sv.s.Name, Region: u.region, Cluster: fm.cl[c].Name, Amount: a})
+				}
 			}
 		}
 		if v := x[u.col]; v > zeroTol {
-			p.Unmet = append(p.Unmet, Shortfall{Service: name, Region: u.region, Amount: v})
+			p.Unmet = append(p.Unmet, Shortfall{Service: sv.s.Name, Region: u.region, Amount: v})
 		}
 	}
 	for _, h := range fm.depVars {
@@ -938,22 +979,32 @@ func (fm *formulation) extract(x []float64) *Plan {
 		if v <= zeroTol {
 			continue
 		}
-		// Split the region's route over its clusters by their load.
-		sv := fm.svc[h.svc]
+		// The load comes from s's clusters in h.region, split by their
+		// load, and is served on t's clusters of h.to's routing group,
+		// split as share splits the group's load.
+		sv, tv := fm.svc[h.svc], fm.svc[h.dep]
 		load, total := make([]float64, len(h.from)), 0.0
 		for i, c := range h.from {
-			for _, tm := range sv.loadIn[c] {
-				load[i] += tm.val * x[tm.col]
+			cs, w := fm.share(sv, c, x)
+			for k, c2 := range cs {
+				if c2 == c {
+					for _, tm := range sv.loadIn[cs[0]] {
+						load[i] += w[k] * tm.val * x[tm.col]
+					}
+				}
 			}
 			total += load[i]
 		}
+		to, wt := fm.share(tv, h.to, x)
 		for i, c := range h.from {
 			if total <= 0 || load[i] <= 0 {
 				continue
 			}
-			if a := v * load[i] / total; a > zeroTol {
-				p.DependencyRoutes = append(p.DependencyRoutes, DependencyRoute{Service: sv.s.Name,
-					DependsOn: fm.svc[h.dep].s.Name, From: fm.cl[c].Name, To: fm.cl[h.to].Name, Amount: a})
+			for k, c2 := range to {
+				if a := v * load[i] / total * wt[k]; a > zeroTol {
+					p.DependencyRoutes = append(p.DependencyRoutes, DependencyRoute{Service: sv.s.Name,
+						DependsOn: tv.s.Name, From: fm.cl[c].Name, To: fm.cl[c2].Name, Amount: a})
+				}
 			}
 		}
 	}
@@ -962,6 +1013,32 @@ func (fm *formulation) extract(x []float64) *Plan {
 		return a.Service < b.Service || (a.Service == b.Service && a.Cluster < b.Cluster)
 	})
 	return p
+}
+
+// share spreads load that sits at anchor, the anchor of one of sv's
+// routing groups, over that group's candidates in proportion to their
+// replicas: share w[i] of the group's load goes to cs[i]. As the
+// group's load is at most cap·Σ n, each cluster's share is at most its
+// own cap·n. A group without replicas (whose load can only be
+// round-off) keeps it all at the anchor; a group of one cluster (routes
+// to clusters) is that cluster.
+func (fm *formulation) share(sv *svcVars, anchor int, x []float64) (cs []int, w []float64) {
+	cs = sv.inGroup[fm.group(anchor)]
+	w = make([]float64, len(cs))
+	total := 0.0
+	for i, c := range cs {
+		w[i] = math.Round(x[sv.n[c]])
+		total += w[i]
+	}
+	if total <= 0 {
+		clear(w)
+		w[0] = 1
+		return cs, w
+	}
+	for i := range w {
+		w[i] /= total
+	}
+	return cs, w
 }
 
 // Model builds the MILP of a validated intent with every column and row

@@ -51,7 +51,9 @@ func (fm *formulation) startFlows(p *Plan, x []float64) {
 	type fkey struct{ s, g, c string }
 	routes := map[fkey]float64{}
 	for _, r := range p.Routes {
-		routes[fkey{r.Service, r.Region, r.Cluster}] += r.Amount
+		if c, ok := fm.clIdx[r.Cluster]; ok {
+			routes[fkey{r.Service, r.Region, fm.group(c)}] += r.Amount
+		}
 	}
 	unmet := map[[2]string]float64{}
 	for _, u := range p.Unmet {
@@ -61,7 +63,7 @@ func (fm *formulation) startFlows(p *Plan, x []float64) {
 		name := fm.svc[u.svc].s.Name
 		served := 0.0
 		for _, f := range u.f {
-			x[f.col] = routes[fkey{name, u.region, fm.cl[f.cluster].Name}]
+			x[f.col] = routes[fkey{name, u.region, fm.group(f.cluster)}]
 			served += x[f.col]
 		}
 		x[u.col] = math.Max(0, u.demand-served)
@@ -69,12 +71,14 @@ func (fm *formulation) startFlows(p *Plan, x []float64) {
 	type hkey struct{ s, t, region, to string }
 	deps := map[hkey]float64{}
 	for _, d := range p.DependencyRoutes {
-		if c, ok := fm.clIdx[d.From]; ok {
-			deps[hkey{d.Service, d.DependsOn, fm.cl[c].Region, d.To}] += d.Amount
+		c, ok1 := fm.clIdx[d.From]
+		c2, ok2 := fm.clIdx[d.To]
+		if ok1 && ok2 {
+			deps[hkey{d.Service, d.DependsOn, fm.cl[c].Region, fm.group(c2)}] += d.Amount
 		}
 	}
 	for _, h := range fm.depVars {
-		x[h.col] = deps[hkey{fm.svc[h.svc].s.Name, fm.svc[h.dep].s.Name, h.region, fm.cl[h.to].Name}]
+		x[h.col] = deps[hkey{fm.svc[h.svc].s.Name, fm.svc[h.dep].s.Name, h.region, fm.group(h.to)}]
 	}
 }
 
