@@ -228,8 +228,9 @@ type depVar struct {
 // column and row, as model files want. Routes go to regions (pooled)
 // unless the model is then small enough for the engine's branch and
 // bound (lnsSmall columns; see Solve's phases): there they go to
-// clusters, which HiGHS solves faster (see "Load is routed to regions"
-// above).
+// clusters, which HiGHS solves faster (see "Routes go to routing
+// groups" above). Building twice costs little there: 4.5 ms and 6.3 ms
+// for the 80×12 benchmark intent.
 func build(in *Intent, named bool) (*formulation, error) {
 	fm, err := buildWith(in, named, true)
 	if err != nil || fm.m.NumCols() > lnsSmall {
@@ -556,25 +557,21 @@ func (fm *formulation) group(c int) string {
 // byGroup groups clusters by routing group, groups in order of first
 // appearance.
 func (fm *formulation) byGroup(cs []int) ([]string, map[string][]int) {
-	var order []string
-	groups := map[string][]int{}
-	for _, c := range cs {
-		g := fm.group(c)
-		if _, ok := groups[g]; !ok {
-			order = append(order, g)
-		}
-		groups[g] = append(groups[g], c)
-	}
-	return order, groups
+	return groupBy(cs, fm.group)
 }
 
 // byRegion groups clusters by region, regions in order of first
 // appearance.
 func (fm *formulation) byRegion(cs []int) ([]string, map[string][]int) {
+	return groupBy(cs, func(c int) string { return fm.cl[c].Region })
+}
+
+// groupBy groups clusters cs by key, keys in order of first appearance.
+func groupBy(cs []int, key func(int) string) ([]string, map[string][]int) {
 	var order []string
 	groups := map[string][]int{}
 	for _, c := range cs {
-		g := fm.cl[c].Region
+		g := key(c)
 		if _, ok := groups[g]; !ok {
 			order = append(order, g)
 		}

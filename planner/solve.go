@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"sync"
@@ -985,14 +986,7 @@ func (fm *formulation) extract(x []float64) *Plan {
 		sv, tv := fm.svc[h.svc], fm.svc[h.dep]
 		load, total := make([]float64, len(h.from)), 0.0
 		for i, c := range h.from {
-			cs, w := fm.share(sv, c, x)
-			for k, c2 := range cs {
-				if c2 == c {
-					for _, tm := range sv.loadIn[cs[0]] {
-						load[i] += w[k] * tm.val * x[tm.col]
-					}
-				}
-			}
+			load[i] = fm.clusterLoad(sv, c, x)
 			total += load[i]
 		}
 		to, wt := fm.share(tv, h.to, x)
@@ -1039,6 +1033,17 @@ func (fm *formulation) share(sv *svcVars, anchor int, x []float64) (cs []int, w 
 		w[i] /= total
 	}
 	return cs, w
+}
+
+// clusterLoad is sv's load in cluster c at x: its routing group's load,
+// split as share splits it.
+func (fm *formulation) clusterLoad(sv *svcVars, c int, x []float64) float64 {
+	cs, w := fm.share(sv, c, x)
+	load := 0.0
+	for _, tm := range sv.loadIn[cs[0]] {
+		load += tm.val * x[tm.col]
+	}
+	return load * w[slices.Index(cs, c)]
 }
 
 // Model builds the MILP of a validated intent with every column and row
