@@ -626,3 +626,109 @@ func TestPooledRoutesExact(t *testing.T) {
 		}
 	}
 }
+
+// TestTopKWhole checks the claim that lets θ and π be integer: for whole
+// replica counts v, min over θ ≥ 0 of k·θ + Σ max(0, v_c − θ) (the sum of
+// the k largest) is reached at a whole θ. It tries every whole vector of
+// up to 4 counts of 0–4 and k = 1–3, against θ on a grid of quarters.
+func TestTopKWhole(t *testing.T) {
+	f := func(v []int, k int, theta float64) float64 {
+		s := float64(k) * theta
+		for _, x := range v {
+			s += math.Max(0, float64(x)-theta)
+		}
+		return s
+	}
+	var walk func(v []int)
+	checked := 0
+	walk = func(v []int) {
+		if len(v) > 0 {
+			for k := 1; k <= 3; k++ {
+				sorted := slices.Clone(v)
+				slices.Sort(sorted)
+				slices.Reverse(sorted)
+				want := 0.0
+				for _, x := range sorted[:min(k, len(sorted))] {
+					want += float64(x)
+				}
+				whole, grid := math.Inf(1), math.Inf(1)
+				for q := 0; q <= 4*5; q++ {
+					theta := float64(q) / 4
+					grid = math.Min(grid, f(v, k, theta))
+					if q%4 == 0 {
+						whole = math.Min(whole, f(v, k, theta))
+					}
+				}
+				if whole != want || grid != want {
+					t.Errorf("v %v, k %d: whole θ gives %g, quarters %g, the %d largest add to %g", v, k, whole, grid, k, want)
+				}
+				checked++
+			}
+		}
+		if len(v) == 4 {
+			return
+		}
+		for x := range 5 {
+			walk(append(slices.Clone(v), x))
+		}
+	}
+	walk(nil)
+	if checked == 0 {
+		t.Fatal("no vector checked")
+	}
+}
+
+// TestTopKStart builds generated intents with N+1 and N+2 both ways of
+// routing: every θ and π column is integer, and a witness plan's start
+// sets them to whole values at which the N+k row reads exactly capacity
+// less the k largest, and is feasible for the full-demand model.
+func TestTopKStart(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		for _, pooled := range []bool{false, true} {
+			in, witness := GenerateWitness(GenConfig{Seed: seed, Services: 20, Clusters: 8})
+			fm, err := buildWith(in, false, pooled)
+			if err != nil {
+				t.Fatal(err)
+			}
+			restore := fm.serveAll()
+			m, x := fm.m, fm.start(witness)
+			if len(fm.nk) == 0 {
+				t.Fatalf("seed %d: no N+k zone", seed)
+			}
+			for _, nk := range fm.nk {
+				sv := fm.svc[nk.svc]
+				cols := append([]int{nk.theta}, nk.pi...)
+				for _, j := range cols {
+					if !m.Integer[j] {
+						t.Errorf("seed %d, %s: column %d of θ or π is not integer", seed, sv.s.Name, j)
+					}
+					if x[j] != math.Round(x[j]) || x[j] < 0 {
+						t.Errorf("seed %d, %s: start sets θ or π to %g", seed, sv.s.Name, x[j])
+					}
+				}
+				var ns []float64
+				left := 0.0
+				for i, c := range nk.clusters {
+					ns = append(ns, x[sv.n[c]])
+					left += x[sv.n[c]] - x[nk.pi[i]]
+				}
+				left -= float64(sv.s.Redundancy) * x[nk.theta]
+				slices.Sort(ns)
+				want := 0.0
+				for i, n := range ns {
+					if i < len(ns)-sv.s.Redundancy {
+						want += n
+					}
+				}
+				if left != want {
+					t.Errorf("seed %d, %s: N+k row counts %g replicas after the loss, want %g", seed, sv.s.Name, left, want)
+				}
+			}
+			s := &solver{fm: fm}
+			if !s.feasible(x) {
+				t.Errorf("seed %d, pooled %v: the witness's start is not feasible", seed, pooled)
+			}
+			restore()
+		}
+	}
+}

@@ -384,7 +384,7 @@ func (fm *formulation) serveAll() (restore func()) {
 }
 
 // thetaFloor is a lower bound on θ[s,Z] that every plan serving all
-// reachable demand meets with θ the k-th largest cap·n[s,c] of the zone
+// reachable demand meets with θ the k-th largest n[s,c] of the zone
 // (as the start sets it), and that the LP relaxation does not see.
 //
 // Let F be the demand of s from regions whose every reachable candidate
@@ -393,7 +393,7 @@ func (fm *formulation) serveAll() (restore func()) {
 // leaves after the loss of the k largest clusters some R ≥ F/cap
 // replicas on at most m − k clusters, so one of those holds at least
 // q = ⌈F/(cap·(m−k))⌉ ≥ 1 replicas, and each of the k largest at least
-// as many: θ ≥ cap·q. With θ ≥ cap·q the N+k row gives
+// as many: θ ≥ q. With θ ≥ q the N+k row gives
 // cap·Σ_{c∈Z} n[s,c] ≥ load[s,Z] + k·cap·q, where the LP alone could
 // spread the zone thinly over many clusters and pay only
 // load·m/(m−k).
@@ -408,7 +408,7 @@ func (fm *formulation) thetaFloor(nk nkVars) float64 {
 	if forced <= 0 || m <= k {
 		return 0
 	}
-	return sv.cap * math.Ceil(forced/(sv.cap*float64(m-k))-1e-9)
+	return math.Ceil(forced/(sv.cap*float64(m-k)) - 1e-9)
 }
 
 // cutPoolLimit caps HiGHS's cut pool (default 10,000). On capacity plans

@@ -82,17 +82,17 @@ func (fm *formulation) startFlows(p *Plan, x []float64) {
 	}
 }
 
-// startTopK sets θ to the k-th largest capacity of the zone and
-// π_c = max(0, cap·n_c − θ): the values at which the N+k row reads
-// exactly "capacity minus the k largest".
+// startTopK sets θ to the k-th largest replica count of the zone and
+// π_c = max(0, n_c − θ), whole numbers: the values at which the N+k row
+// reads exactly "capacity minus the k largest".
 func (fm *formulation) startTopK(nk nkVars, x []float64) {
 	sv := fm.svc[nk.svc]
 	k := sv.s.Redundancy
-	caps := make([]float64, len(nk.clusters))
+	ns := make([]float64, len(nk.clusters))
 	for i, c := range nk.clusters {
-		caps[i] = sv.cap * x[sv.n[c]]
+		ns[i] = x[sv.n[c]]
 	}
-	sorted := append([]float64(nil), caps...)
+	sorted := append([]float64(nil), ns...)
 	sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
 	theta := 0.0
 	if k <= len(sorted) {
@@ -100,6 +100,6 @@ func (fm *formulation) startTopK(nk nkVars, x []float64) {
 	}
 	x[nk.theta] = theta
 	for i, pi := range nk.pi {
-		x[pi] = math.Max(0, caps[i]-theta)
+		x[pi] = math.Max(0, ns[i]-theta)
 	}
 }
