@@ -262,3 +262,45 @@ func TestLagrangePasses(t *testing.T) {
 		t.Error("one pass of one-node MILPs reached every bound the passes did: the test shows nothing")
 	}
 }
+
+// TestPricedMoves: from the witness plans of six generated 12×5 intents,
+// moving services to their own solutions under the Lagrangian prices
+// keeps every plan feasible (for the model and for the verifier), never
+// makes one dearer, reports the cost it reaches, and makes at least one
+// cheaper.
+func TestPricedMoves(t *testing.T) {
+	cheaper := 0
+	for seed := uint64(1); seed <= 6; seed++ {
+		in, witness := GenerateWitness(GenConfig{Seed: seed, Services: 12, Clusters: 5, Regions: 3, Continents: 2})
+		s, lp, mip := lagrangeCase(t, in)
+		x := s.fm.start(witness)
+		if !s.feasible(x) {
+			t.Fatalf("seed %d: the witness's start is not feasible", seed)
+		}
+		r := &highs.Result{HasSolution: true, X: x, Objective: s.fm.m.Objective(x), DualBound: lp.Objective}
+		if got := s.pricedMoves("plan", r); got != r {
+			t.Errorf("seed %d: moves without prices", seed)
+		}
+		s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+		got := s.pricedMoves("plan", r)
+		if !s.feasible(got.X) {
+			t.Errorf("seed %d: the moved plan is not feasible", seed)
+		}
+		if v := Verify(in, s.fm.extract(got.X)); v.Err() != nil {
+			t.Errorf("seed %d: the moved plan fails the verifier: %v", seed, v.Err())
+		}
+		if obj := s.fm.m.Objective(got.X); math.Abs(obj-got.Objective) > 1e-6*math.Abs(obj) || got.Objective > r.Objective {
+			t.Errorf("seed %d: objective %.4f (of its X %.4f) from %.4f", seed, got.Objective, obj, r.Objective)
+		}
+		if got.Objective < mip.Objective-1e-6*math.Abs(mip.Objective) {
+			t.Errorf("seed %d: %.4f is below the optimum %.4f", seed, got.Objective, mip.Objective)
+		}
+		if got.Objective < r.Objective {
+			cheaper++
+		}
+		t.Logf("seed %d: witness %.2f, moved %.2f, optimum %.2f", seed, r.Objective, got.Objective, mip.Objective)
+	}
+	if cheaper == 0 {
+		t.Error("no plan became cheaper: the test shows nothing")
+	}
+}

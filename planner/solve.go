@@ -731,6 +731,7 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 	}
 	if s.lagrangeWanted(name, r) && ctx.Err() == nil {
 		s.lagrangeBound(ctx, name, r, budget, end)
+		r = s.pricedMoves(name, r)
 	}
 	if name == "plan" && !math.IsNaN(r.DualBound) && !math.IsInf(r.DualBound, 1) {
 		s.planBound = r.DualBound
