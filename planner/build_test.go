@@ -732,3 +732,67 @@ func TestTopKStart(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadUnits: the LP relaxation solved with θ and π in load units
+// (relaxation) maps back to a solution of the model's own relaxation:
+// the same objective as solving that directly, every row and bound met,
+// and reduced costs that are the model's c − Aᵀy at the row duals.
+func TestLoadUnits(t *testing.T) {
+	for _, seed := range []uint64{1, 2} {
+		for _, pooled := range []bool{false, true} {
+			in := Generate(GenConfig{Seed: seed, Services: 20, Clusters: 8, Regions: 3, Continents: 2})
+			fm, err := buildWith(in, false, pooled)
+			if err != nil {
+				t.Fatal(err)
+			}
+			restore := fm.serveAll()
+			s := &solver{fm: fm, engine: HiGHS{}, opts: Options{Threads: 1}}
+			r, err := s.relaxation(context.Background(), time.Minute, nil)
+			if err != nil || r.Status != highs.StatusOptimal {
+				t.Fatalf("seed %d: %v %v", seed, err, r.Status)
+			}
+			lp := *fm.m
+			lp.Integer = nil
+			direct, err := highs.Solve(context.Background(), &lp, &highs.Options{Threads: 1, Extra: []highs.Option{fm.presolve()}})
+			if err != nil || direct.Status != highs.StatusOptimal {
+				t.Fatalf("seed %d: %v %v", seed, err, direct.Status)
+			}
+			m := fm.m
+			tol := 1e-6 * math.Max(1, math.Abs(direct.Objective))
+			if math.Abs(r.Objective-direct.Objective) > tol || math.Abs(m.Objective(r.X)-direct.Objective) > tol {
+				t.Errorf("seed %d, pooled %v: objective %.6f (of its X %.6f), the model's LP %.6f", seed, pooled, r.Objective, m.Objective(r.X), direct.Objective)
+			}
+			for j, v := range r.X {
+				if v < m.ColLower[j]-1e-6 || v > m.ColUpper[j]+1e-6 {
+					t.Errorf("seed %d, pooled %v: column %d at %g outside [%g, %g]", seed, pooled, j, v, m.ColLower[j], m.ColUpper[j])
+				}
+			}
+			for i, a := range m.Activity(r.X) {
+				if tol := 1e-6 * math.Max(1, math.Abs(a)); a < m.RowLower[i]-tol || a > m.RowUpper[i]+tol {
+					t.Errorf("seed %d, pooled %v: row %d at %g outside [%g, %g]", seed, pooled, i, a, m.RowLower[i], m.RowUpper[i])
+				}
+			}
+			rc := slices.Clone(m.ColCost)
+			for i := range m.NumRows() {
+				for k := m.RowStart[i]; k < m.RowStart[i+1]; k++ {
+					rc[m.Index[k]] -= r.RowDual[i] * m.Value[k]
+				}
+			}
+			scaled := 0
+			for j := range rc {
+				if math.Abs(rc[j]-r.ColDual[j]) > 1e-6*math.Max(1, math.Abs(rc[j])) {
+					t.Errorf("seed %d, pooled %v: column %d's reduced cost %g, c − Aᵀy %g", seed, pooled, j, r.ColDual[j], rc[j])
+				}
+			}
+			for _, nk := range fm.nk {
+				if fm.svc[nk.svc].cap != 1 {
+					scaled++
+				}
+			}
+			if scaled == 0 {
+				t.Errorf("seed %d: no N+k zone of a service with cap ≠ 1: nothing was scaled", seed)
+			}
+			restore()
+		}
+	}
+}
