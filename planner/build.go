@@ -33,7 +33,9 @@ import (
 //	                                  served in group R (on C_t ∩ R);
 //	                                  only if RTT(g, R) ≤ MaxRTT
 //	u[s,g] ≥ 0                        unmet demand (see Solve for pricing)
-//	θ[s,Z], π[s,c] ∈ ℤ, ≥ 0           the N+k terms, in replicas, below
+//	θ[s,Z], π[s,c] ≥ 0                the N+k terms, below: on a model
+//	                                  routed to regions whole replicas
+//	                                  (integer), else load (w = 1)
 //	z[c] ∈ {0,1}                      cluster c hosts anything (only when c
 //	                                  has a fixed cost)
 //	d[s,c] ≥ 0                        |n[s,c] − current[s,c]| (only with a
@@ -54,16 +56,17 @@ import (
 //	             of supply used, not just to the largest y
 //	(link)       min(s,c)·y[s,c] ≤ n[s,c] ≤ M[s,c]·y[s,c]
 //	(footprint)  MinClusters(s) ≤ Σ_c y[s,c] ≤ MaxClusters(s)
-//	(N+k)        cap·(Σ_{c∈Z} n[s,c] − k·θ[s,Z] − Σ_{c∈Z} π[s,c])
+//	(N+k)        cap·Σ_{c∈Z} n[s,c] − w·(k·θ[s,Z] + Σ_{c∈Z} π[s,c])
 //	                 − load[s,Z] ≥ 0,
-//	             π[s,c] − n[s,c] + θ[s,Z] ≥ 0
+//	             π[s,c] − (cap/w)·n[s,c] + θ[s,Z] ≥ 0, with w the load
+//	             a unit of θ and π stands for (topkUnit): cap or 1
 //	(fixed)      z[c] − y[s,c] ≥ 0
 //	(spread)     (k+1)·load[s,Z] ≤ L̄[s,Z]·Σ_Z y[s,c]  (a valid cut)
 //	(nkfoot)     (1 − k/M)·cap·Σ_{c∈Z} n[s,c] ≥ load[s,Z] when Max
 //	             Clusters M is below Z's candidates (a valid cut; see
 //	             footprintRedundancyRow), and in phase "plan" the same
 //	             with M less k+1 for each other zone that must carry
-//	             load; there also θ[s,Z] ≥ q (see thetaFloor)
+//	             load; there also θ[s,Z] ≥ (cap/w)·q (see thetaFloor)
 //	(rounding)   in phase "plan", Σ_{c∈S} n[s,c] ≥ ⌈F_S/cap⌉ for sets S
 //	             of s's candidates that must carry load F_S, and under
 //	             N+k a floor counted over the clusters a zone uses
@@ -77,20 +80,26 @@ import (
 // some θ, π satisfy the rows above. A zone with at most k candidate
 // clusters can then carry no load, as it must.
 //
-// θ and π count replicas, and are integer. That loses no plan: with
-// v_c = n[s,c] whole, k·θ + Σ_c max(0, v_c − θ) is convex and piecewise
-// linear in θ with its breakpoints at the v_c, so its minimum over θ ≥ 0
-// is at 0 or at some v_c (the k-th largest), whole, and π_c = max(0,
-// v_c − θ) is whole too. It changes no LP, but it gives HiGHS rows of
-// whole replicas to cut and branch on, in every MILP that holds them:
-// the per-service MILPs of the Lagrangian bound, the search's
-// sub-MIPs, branch and bound on small models. On the 500×50 benchmark
-// intent at 60 s, the bound rose from about 4,754,000 to 4,759,000 and
-// solver seeds 1–6 ended at 1.64–2.13% (mean 1.76%) where they ended at
-// 2.09–2.37% (mean 2.24%); with θ and π in replicas but continuous, seeds
-// 1 and 3 ended at 2.14% and 2.18%, so the integrality is what gains.
-// (The N+k row in replicas too, with load/cap, took the LP from about
-// 12 s to 10 s but seeds 1–4 to a mean of 1.88%: it stays in load units.)
+// θ and π count replicas, and are integer, on a model routed to
+// regions (a large one). That loses no plan: with v_c = n[s,c] whole,
+// k·θ + Σ_c max(0, v_c − θ) is convex and piecewise linear in θ with
+// its breakpoints at the v_c, so its minimum over θ ≥ 0 is at 0 or at
+// some v_c (the k-th largest), whole, and π_c = max(0, v_c − θ) is
+// whole too. It changes no LP, but it gives HiGHS rows of whole
+// replicas to cut and branch on in the MILPs the search and the
+// Lagrangian bound solve: per service, and sub-MIPs. On the 500×50
+// benchmark intent at 60 s, the bound rose from about 4,754,000 to
+// 4,759,000 and solver seeds 1–6 ended at 1.64–2.13% (mean 1.76%) where
+// they ended at 2.09–2.37% (mean 2.24%); with θ and π in replicas but
+// continuous, seeds 1 and 3 ended at 2.14% and 2.18%, so the
+// integrality is what gains. (The N+k row in replicas too, with
+// load/cap, took seeds 1–4 to a mean of 1.88%: it stays in load units.)
+// Its LP relaxation is solved with θ and π in load units (see
+// relaxation), which HiGHS solves faster. On a model routed to
+// clusters, which HiGHS's branch and bound solves whole, θ and π stay
+// continuous load: there the integer form took the 80×12 benchmark
+// intent from 5.7–6.0 s to 7.6 s to a 1% gap, and the bundled example
+// from 3.6 to 4.1 s (same session).
 //
 // Routes go to routing groups: on a large model (see build) a group is
 // a region, and f[s,g,R], h[s→t,g,R] and the capacity rows are as
@@ -687,15 +696,16 @@ func (fm *formulation) redundancyRows() {
 			if !hasLoad {
 				continue
 			}
-			theta := fm.col(fm.nm("theta", sv.s.Name, z), 0, 0, highs.Inf, true)
+			w, whole := fm.topkUnit(sv), fm.pooled
+			theta := fm.col(fm.nm("theta", sv.s.Name, z), 0, 0, highs.Inf, whole)
 			nk := nkVars{svc: fm.svcIdx[sv.s.Name], theta: theta, clusters: cs}
-			idx, val := []int{theta}, []float64{-float64(k) * sv.cap}
+			idx, val := []int{theta}, []float64{-float64(k) * w}
 			for _, c := range cs {
-				pi := fm.col(fm.nm("pi", sv.s.Name, fm.cl[c].Name), 0, 0, highs.Inf, true)
+				pi := fm.col(fm.nm("pi", sv.s.Name, fm.cl[c].Name), 0, 0, highs.Inf, whole)
 				nk.pi = append(nk.pi, pi)
-				// π − n + θ ≥ 0
-				fm.row(fm.nm("topk", sv.s.Name, fm.cl[c].Name), 0, highs.Inf, []int{pi, sv.n[c], theta}, []float64{1, -1, 1})
-				idx, val = append(idx, sv.n[c], pi), append(val, sv.cap, -sv.cap)
+				// π − (cap/w)·n + θ ≥ 0
+				fm.row(fm.nm("topk", sv.s.Name, fm.cl[c].Name), 0, highs.Inf, []int{pi, sv.n[c], theta}, []float64{1, -sv.cap / w, 1})
+				idx, val = append(idx, sv.n[c], pi), append(val, sv.cap, -w)
 				for _, tm := range sv.loadIn[c] {
 					idx, val = append(idx, tm.col), append(val, -tm.val)
 				}
@@ -710,11 +720,12 @@ func (fm *formulation) redundancyRows() {
 	}
 }
 
-// thetaRow adds θ[s,Z] ≥ q·load[s,Z]/L̄_Z, q the fewest replicas a
-// used cluster of Z runs (Min Replicas, at least 1) and L̄_Z bounds the
-// zone's load (zoneBound). It cuts off no plan: θ may be the k-th
-// largest n[s,c] of the zone, which is 0 or, once the zone carries
-// load and so uses at least k+1 clusters, at least q. The LP alone
+// thetaRow adds θ[s,Z] ≥ (cap/w)·q·load[s,Z]/L̄_Z (w = topkUnit), q the
+// fewest replicas a used cluster of Z runs (Min Replicas, at least 1)
+// and L̄_Z bounds the zone's load (zoneBound). It cuts off no plan: θ
+// may be the k-th largest (cap/w)·n[s,c] of the zone, which is 0 or,
+// once the zone carries load and so uses at least k+1 clusters, at
+// least (cap/w)·q. The LP alone
 // spreads a zone's N+k over slivers of many clusters and pays about
 // load·k/(m−k) for it; with the row, the k spare clusters hold at least
 // q replicas each in proportion to the zone's share of its bound. On
@@ -732,10 +743,21 @@ func (fm *formulation) thetaRow(sv *svcVars, zone string, cs []int, theta int, b
 	idx, val := []int{theta}, []float64{1}
 	for _, c := range cs {
 		for _, tm := range sv.loadIn[c] {
-			idx, val = append(idx, tm.col), append(val, -q/bound*tm.val)
+			idx, val = append(idx, tm.col), append(val, -sv.cap/fm.topkUnit(sv)*q/bound*tm.val)
 		}
 	}
 	fm.row(fm.nm("thetamin", sv.s.Name, zone), 0, highs.Inf, idx, val)
+}
+
+// topkUnit is the load one unit of service sv's θ and π stands for:
+// cap(s) on a model routed to regions, where they count whole replicas
+// and are integer, and 1 on one routed to clusters, where they are load
+// and continuous (see "θ and π count replicas" above).
+func (fm *formulation) topkUnit(sv *svcVars) float64 {
+	if fm.pooled {
+		return sv.cap
+	}
+	return 1
 }
 
 // zoneBound bounds the load of service sv on the clusters cs: the
@@ -920,7 +942,7 @@ func (fm *formulation) roundingRows() {
 	for _, nk := range fm.nk {
 		sv := fm.svc[nk.svc]
 		if forced := fm.forcedLoad(sv, nk.clusters); forced > 0 {
-			implied := forced/sv.cap + float64(sv.s.Redundancy)*fm.thetaFloor(nk)
+			implied := forced/sv.cap + float64(sv.s.Redundancy)*fm.thetaFloor(nk)*fm.topkUnit(sv)/sv.cap
 			if need := fm.zoneFloor(sv, nk.clusters, forced); need > implied+fitTol {
 				fm.replicasRow(sv, nk.clusters, need, "replicasnk", fm.cl[nk.clusters[0]].Zone(sv.s.Scope))
 			}

@@ -679,9 +679,10 @@ func TestTopKWhole(t *testing.T) {
 }
 
 // TestTopKStart builds generated intents with N+1 and N+2 both ways of
-// routing: every θ and π column is integer, and a witness plan's start
-// sets them to whole values at which the N+k row reads exactly capacity
-// less the k largest, and is feasible for the full-demand model.
+// routing: routed to regions, every θ and π column is integer and a
+// witness plan's start sets them to whole values; either way the start
+// sets them where the N+k row reads exactly capacity less the k
+// largest, and is feasible for the full-demand model.
 func TestTopKStart(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
 		for _, pooled := range []bool{false, true} {
@@ -699,20 +700,22 @@ func TestTopKStart(t *testing.T) {
 				sv := fm.svc[nk.svc]
 				cols := append([]int{nk.theta}, nk.pi...)
 				for _, j := range cols {
-					if !m.Integer[j] {
-						t.Errorf("seed %d, %s: column %d of θ or π is not integer", seed, sv.s.Name, j)
+					if m.Integer[j] != pooled {
+						t.Errorf("seed %d, pooled %v, %s: column %d of θ or π integer %v", seed, pooled, sv.s.Name, j, m.Integer[j])
 					}
-					if x[j] != math.Round(x[j]) || x[j] < 0 {
-						t.Errorf("seed %d, %s: start sets θ or π to %g", seed, sv.s.Name, x[j])
+					if (pooled && x[j] != math.Round(x[j])) || x[j] < 0 {
+						t.Errorf("seed %d, pooled %v, %s: start sets θ or π to %g", seed, pooled, sv.s.Name, x[j])
 					}
 				}
+				// In replicas: a unit of θ or π is w/cap of one.
+				per := fm.topkUnit(sv) / sv.cap
 				var ns []float64
 				left := 0.0
 				for i, c := range nk.clusters {
 					ns = append(ns, x[sv.n[c]])
-					left += x[sv.n[c]] - x[nk.pi[i]]
+					left += x[sv.n[c]] - per*x[nk.pi[i]]
 				}
-				left -= float64(sv.s.Redundancy) * x[nk.theta]
+				left -= float64(sv.s.Redundancy) * per * x[nk.theta]
 				slices.Sort(ns)
 				want := 0.0
 				for i, n := range ns {
@@ -720,8 +723,8 @@ func TestTopKStart(t *testing.T) {
 						want += n
 					}
 				}
-				if left != want {
-					t.Errorf("seed %d, %s: N+k row counts %g replicas after the loss, want %g", seed, sv.s.Name, left, want)
+				if math.Abs(left-want) > 1e-9*math.Max(1, want) {
+					t.Errorf("seed %d, pooled %v, %s: N+k row counts %g replicas after the loss, want %g", seed, pooled, sv.s.Name, left, want)
 				}
 			}
 			s := &solver{fm: fm}
@@ -785,11 +788,11 @@ func TestLoadUnits(t *testing.T) {
 				}
 			}
 			for _, nk := range fm.nk {
-				if fm.svc[nk.svc].cap != 1 {
+				if fm.topkUnit(fm.svc[nk.svc]) != 1 {
 					scaled++
 				}
 			}
-			if scaled == 0 {
+			if pooled && scaled == 0 {
 				t.Errorf("seed %d: no N+k zone of a service with cap ≠ 1: nothing was scaled", seed)
 			}
 			restore()

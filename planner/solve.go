@@ -384,8 +384,9 @@ func (fm *formulation) serveAll() (restore func()) {
 }
 
 // thetaFloor is a lower bound on θ[s,Z] that every plan serving all
-// reachable demand meets with θ the k-th largest n[s,c] of the zone
-// (as the start sets it), and that the LP relaxation does not see.
+// reachable demand meets with θ the k-th largest (cap/w)·n[s,c] of the
+// zone, w = topkUnit (as the start sets it), and that the LP relaxation
+// does not see.
 //
 // Let F be the demand of s from regions whose every reachable candidate
 // lies in Z (served in full, it loads Z), m the clusters that can hold s
@@ -393,7 +394,7 @@ func (fm *formulation) serveAll() (restore func()) {
 // leaves after the loss of the k largest clusters some R ≥ F/cap
 // replicas on at most m − k clusters, so one of those holds at least
 // q = ⌈F/(cap·(m−k))⌉ ≥ 1 replicas, and each of the k largest at least
-// as many: θ ≥ q. With θ ≥ q the N+k row gives
+// as many: θ ≥ (cap/w)·q. With that the N+k row gives
 // cap·Σ_{c∈Z} n[s,c] ≥ load[s,Z] + k·cap·q, where the LP alone could
 // spread the zone thinly over many clusters and pay only
 // load·m/(m−k).
@@ -408,7 +409,7 @@ func (fm *formulation) thetaFloor(nk nkVars) float64 {
 	if forced <= 0 || m <= k {
 		return 0
 	}
-	return math.Ceil(forced/(sv.cap*float64(m-k)) - 1e-9)
+	return math.Ceil(forced/(sv.cap*float64(m-k))-1e-9) * sv.cap / fm.topkUnit(sv)
 }
 
 // cutPoolLimit caps HiGHS's cut pool (default 10,000). On capacity plans
@@ -862,11 +863,11 @@ func (s *solver) rootLP(ctx context.Context, name string, limit time.Duration, e
 // 100 machines: 68 s against 90 s. On the first, interior point took
 // 66 s and parallel dual simplex 21.9 s.)
 //
-// The LP holds the N+k columns θ and π in load units (cap times the
-// model's replicas, as they were before they became integer: see
-// build.go), and its solution is mapped back. It is the same LP, but
-// HiGHS solves it faster that way: 5.9 s against 8.0 s for the highs
-// command on the 500×50 intent's plan-phase LP, with Devex.
+// The LP holds the N+k columns θ and π in load units where the model
+// counts them in replicas (on a model routed to regions: see build.go),
+// and its solution is mapped back. It is the same LP, but HiGHS solves
+// it faster that way: 5.9 s against 8.0 s for the highs command on the
+// 500×50 intent's plan-phase LP, with Devex.
 func (s *solver) relaxation(ctx context.Context, limit time.Duration, log func(string)) (*highs.Result, error) {
 	lp, scale := s.fm.loadUnits()
 	r, err := s.engine.Solve(ctx, lp, &highs.Options{TimeLimit: limit, Threads: s.opts.Threads, Log: log,
@@ -898,7 +899,7 @@ func (fm *formulation) loadUnits() (lp *highs.Model, scale []float64) {
 	m := fm.m
 	scale = make([]float64, m.NumCols())
 	for _, nk := range fm.nk {
-		if c := fm.svc[nk.svc].cap; c > 0 {
+		if c := fm.topkUnit(fm.svc[nk.svc]); c != 1 {
 			scale[nk.theta] = c
 			for _, pi := range nk.pi {
 				scale[pi] = c

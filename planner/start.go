@@ -82,15 +82,16 @@ func (fm *formulation) startFlows(p *Plan, x []float64) {
 	}
 }
 
-// startTopK sets θ to the k-th largest replica count of the zone and
-// π_c = max(0, n_c − θ), whole numbers: the values at which the N+k row
+// startTopK sets θ to the k-th largest of v_c = (cap/w)·n_c over the
+// zone (w = topkUnit: whole replica counts on a model routed to
+// regions) and π_c = max(0, v_c − θ): the values at which the N+k row
 // reads exactly "capacity minus the k largest".
 func (fm *formulation) startTopK(nk nkVars, x []float64) {
 	sv := fm.svc[nk.svc]
 	k := sv.s.Redundancy
 	ns := make([]float64, len(nk.clusters))
 	for i, c := range nk.clusters {
-		ns[i] = x[sv.n[c]]
+		ns[i] = sv.cap / fm.topkUnit(sv) * x[sv.n[c]]
 	}
 	sorted := append([]float64(nil), ns...)
 	sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
