@@ -144,9 +144,23 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 	// gets a stronger bound. On the 500×50 benchmark intent (LP
 	// 4,743,703) a 900 s solve's single pass, run to its end, left the
 	// bound at 4,756,759; with the passes, 9 s on two workers raised it
-	// by 9,204, 45 s by 16,257 and 90 s by 21,722.
+	// by 9,204, 45 s by 16,257 and 90 s by 21,722 (before θ and π were
+	// integer: see build.go).
+	//
+	// Once the first pass is done, the later passes run on one worker
+	// and s.beside (set by lagrangeBound: the search, at the first
+	// pass's prices) on the others until they end. On that intent the
+	// first pass took about 16 s of two workers and gave 4,766,177; a
+	// 900 s solve, whose passes have 135 s, then had the search improve
+	// the plan for those 120 s instead of waiting, and reached a 1% gap
+	// when the passes ended: at 144.4 s (0.811%: 4,813,544 / 4,774,507;
+	// the Plan500x50Long benchmark), where it had reached it at 199.8 s.
+	// A 60 s solve's 9 s share ends within the first pass, so it runs as
+	// before.
 	rounds := s.opts.LNSRounds > 0
 	limit, nodes := lagrangeSubLimit, lagrangeSubNodes
+	base := bound + m.Offset
+	var stop, done chan struct{}
 	for len(order) > 0 {
 		again := make([]bool, len(order))
 		s.eachService(len(order), func(k int, w *lagrangeWorker) bool {
@@ -185,13 +199,35 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 			}
 		}
 		order, limit, nodes = next, 4*limit, 4*nodes
+		if beside := s.beside; beside != nil && stop == nil && len(order) > 0 && s.lagWorkers == 0 && s.lnsWorkers() > 1 {
+			// The first pass is done: its prices go to the search, which
+			// runs beside the later passes on all workers but one.
+			s.prices = &servicePrices{d: d, val: slices.Clone(val), sp: sp, bound: sum(val) + base, sol: slices.Clone(sol)}
+			stop, done = make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(done)
+				beside(stop, s.prices.bound)
+			}()
+			s.lagWorkers = 1
+		}
 	}
-	for _, v := range val {
-		bound += v
+	if stop != nil {
+		close(stop)
+		<-done
+		s.lagWorkers = 0
 	}
-	bound += m.Offset
+	bound += sum(val) + m.Offset
 	s.prices = &servicePrices{d: d, val: val, sp: sp, bound: bound, sol: sol}
 	return bound
+}
+
+// sum adds up xs.
+func sum(xs []float64) float64 {
+	t := 0.0
+	for _, x := range xs {
+		t += x
+	}
+	return t
 }
 
 // servicePrices is what the Lagrangian bound leaves for the search: the
@@ -413,7 +449,11 @@ func (s *solver) eachService(n int, f func(i int, w *lagrangeWorker) bool) bool 
 	var mu sync.Mutex
 	next, ok := 0, true
 	var wg sync.WaitGroup
-	for range min(s.lnsWorkers(), max(n, 1)) {
+	workers := s.lnsWorkers()
+	if s.lagWorkers > 0 {
+		workers = s.lagWorkers
+	}
+	for range min(workers, max(n, 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

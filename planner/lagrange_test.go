@@ -304,3 +304,53 @@ func TestPricedMoves(t *testing.T) {
 		t.Error("no plan became cheaper: the test shows nothing")
 	}
 }
+
+// TestLagrangeBeside: against the clock with two workers, once the
+// per-service MILPs' first pass is done (cut off at one node, so later
+// passes remain on this 60×12 intent), the search runs beside the later
+// passes on a model routed to regions: it runs sub-MIPs, the plan it
+// returns is feasible and passes the verifier, costs no more than the
+// start, and the bound is the one the passes reach without a search
+// beside them.
+func TestLagrangeBeside(t *testing.T) {
+	defer func(n int) { lagrangeSubNodes = n }(lagrangeSubNodes)
+	lagrangeSubNodes = 1
+	in, witness := GenerateWitness(GenConfig{Seed: 3, Services: 60, Clusters: 12, Regions: 4, Continents: 2})
+	bound := func(beside bool) (*solver, *highs.Result, float64) {
+		fm, err := buildWith(in, false, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm.serveAll()
+		s := &solver{fm: fm, engine: HiGHS{}, opts: Options{Threads: 2}, began: time.Now(), limit: time.Minute, firstPlan: -1, lastPlan: -1}
+		s.start = fm.start(witness)
+		if !s.feasible(s.start) {
+			t.Fatal("the witness's start is not feasible")
+		}
+		r := s.startResult()
+		if !beside {
+			s.opts.NoLNS = true
+		}
+		got := s.lagrangeBound(context.Background(), "plan", r, 5*time.Minute, time.Now().Add(5*time.Minute))
+		return s, got, got.DualBound
+	}
+	_, _, alone := bound(false)
+	s, r, b := bound(true)
+	if s.rounds == 0 {
+		t.Error("no sub-MIP ran beside the passes")
+	}
+	// Each per-service MILP stops within a relative gap of 1e-4.
+	if math.Abs(b-alone) > 1e-4*math.Abs(alone) {
+		t.Errorf("bound %.4f with the search beside, %.4f without", b, alone)
+	}
+	if !s.feasible(r.X) || math.Abs(s.fm.m.Objective(r.X)-r.Objective) > 1e-6*math.Abs(r.Objective) {
+		t.Error("the plan is not feasible, or its objective is not its X's")
+	}
+	if v := Verify(in, s.fm.extract(r.X)); v.Err() != nil {
+		t.Errorf("the plan fails the verifier: %v", v.Err())
+	}
+	if start := s.fm.m.Objective(s.start); r.Objective > start {
+		t.Errorf("plan %.4f dearer than the start %.4f", r.Objective, start)
+	}
+	t.Logf("start %.2f, plan %.2f after %d sub-MIPs, bound %.2f", s.fm.m.Objective(s.start), r.Objective, s.rounds, b)
+}

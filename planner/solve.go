@@ -278,6 +278,12 @@ type solver struct {
 	prices *servicePrices
 	// search is the phase's neighbourhood search, once it has run.
 	search *search
+	// beside, when set, is run by lagrange once its first pass is done,
+	// with that pass's bound, beside the later passes, until stop is
+	// closed; lagWorkers, when above 0, is how many workers those passes
+	// use.
+	beside     func(stop <-chan struct{}, bound float64)
+	lagWorkers int
 	// coverValue is coverBound's result once coverDone.
 	coverValue float64
 	coverDone  bool
@@ -731,8 +737,7 @@ func (s *solver) phase(ctx context.Context, name string, share float64) (*highs.
 		}
 	}
 	if s.lagrangeWanted(name, r) && ctx.Err() == nil {
-		s.lagrangeBound(ctx, name, r, budget, end)
-		r = s.pricedMoves(name, r)
+		r = s.lagrangeBound(ctx, name, r, budget, end)
 	}
 	if name == "plan" && !math.IsNaN(r.DualBound) && !math.IsInf(r.DualBound, 1) {
 		s.planBound = r.DualBound
@@ -945,18 +950,22 @@ func (s *solver) lagrangeWanted(name string, r *highs.Result) bool {
 }
 
 // lagrangeBound raises r's bound to the Lagrangian bound where that is
-// higher. It solves the LP relaxation first unless the engine just did,
-// and gives the per-service MILPs lagrangeShare of the phase's budget
-// (ending by end).
-func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result, budget time.Duration, end time.Time) {
+// higher, and returns r improved by priced moves (pricedMoves). It
+// solves the LP relaxation first unless the engine just did, and gives
+// the per-service MILPs lagrangeShare of the phase's budget (ending by
+// end). Against the clock, with more than one worker, once the MILPs'
+// first pass is done the plan takes its priced moves and the
+// neighbourhood search runs, at that pass's prices, on all workers but
+// one beside the later passes (see lagrange).
+func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result, budget time.Duration, end time.Time) *highs.Result {
 	lp := s.lp
 	if lp == nil {
 		if time.Until(end) < lnsMinLeft {
-			return // a time limit of zero or less would mean none
+			return r // a time limit of zero or less would mean none
 		}
 		var err error
 		if lp, err = s.relaxation(ctx, time.Until(end), nil); err != nil || lp.Status != highs.StatusOptimal {
-			return
+			return r
 		}
 		s.lp = lp
 	}
@@ -964,14 +973,27 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 	if s.opts.LNSRounds > 0 || deadline.After(end) {
 		deadline = end
 	}
+	engine := r.DualBound
+	if s.opts.LNSRounds == 0 && !s.opts.NoLNS {
+		s.beside = func(stop <-chan struct{}, bound float64) {
+			cur := *r
+			if bound > cur.DualBound || math.IsNaN(cur.DualBound) {
+				cur.DualBound, cur.Gap = bound, relGap(cur.Objective, bound)
+				s.progress(name, &cur, false)
+			}
+			r = s.lnsWith(ctx, name, s.pricedMoves(name, &cur), end, stop, s.lnsWorkers()-1)
+		}
+	}
 	b := s.lagrange(ctx, lp, deadline)
+	s.beside = nil
 	if s.opts.Log != nil {
-		s.opts.Log(fmt.Sprintf("lagrangian bound %s: %.8g (LP %.8g, engine %.8g)", name, b, lp.Objective, r.DualBound))
+		s.opts.Log(fmt.Sprintf("lagrangian bound %s: %.8g (LP %.8g, engine %.8g)", name, b, lp.Objective, engine))
 	}
 	if b > r.DualBound || math.IsNaN(r.DualBound) {
 		r.DualBound, r.Gap = b, relGap(r.Objective, b)
 		s.progress(name, r, false)
 	}
+	return s.pricedMoves(name, r)
 }
 
 // result turns the last phase's engine result into a Result.
