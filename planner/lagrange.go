@@ -67,7 +67,8 @@ var lagrangeSubNodes = 500
 // deadline (with Options.LNSRounds set, their node limit alone bounds
 // them, so that the bound, like the search, does not depend on the
 // clock). It returns −Inf if lp has no duals or a per-service LP fails.
-func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.Time) float64 {
+// beside, if not nil, runs beside the later passes (see Passes below).
+func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.Time, beside func(stop <-chan struct{}, bound float64)) float64 {
 	fm, m := s.fm, s.fm.m
 	if lp == nil || lp.RowDual == nil || len(lp.RowDual) != m.NumRows() {
 		return math.Inf(-1)
@@ -104,7 +105,8 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 	// Every service's LP first (milliseconds each): the bound's floor.
 	val := make([]float64, len(fm.svc))
 	sol := make([][]float64, len(fm.svc))
-	ok := s.eachService(len(fm.svc), func(i int, w *lagrangeWorker) bool {
+	workers := s.lnsWorkers()
+	ok := s.eachService(len(fm.svc), workers, func(i int, w *lagrangeWorker) bool {
 		r, err := s.engine.Solve(ctx, w.sub(m, sp, i, d, false), &highs.Options{Threads: 1})
 		if err != nil || r.Status != highs.StatusOptimal {
 			return false
@@ -148,8 +150,8 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 	// integer: see build.go).
 	//
 	// Once the first pass is done, the later passes run on one worker
-	// and s.beside (set by lagrangeBound: the search, at the first
-	// pass's prices) on the others until they end. On that intent the
+	// and beside (from lagrangeBound: the search, at the first pass's
+	// prices and bound) on the others until they end. On that intent the
 	// first pass took about 16 s of two workers and gave 4,766,177; a
 	// 900 s solve, whose passes have 135 s, then had the search improve
 	// the plan for those 120 s instead of waiting, and reached a 1% gap
@@ -163,7 +165,7 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 	var stop, done chan struct{}
 	for len(order) > 0 {
 		again := make([]bool, len(order))
-		s.eachService(len(order), func(k int, w *lagrangeWorker) bool {
+		s.eachService(len(order), workers, func(k int, w *lagrangeWorker) bool {
 			left := time.Until(deadline)
 			if ctx.Err() != nil || left < lnsMinLeft {
 				return true
@@ -199,7 +201,7 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 			}
 		}
 		order, limit, nodes = next, 4*limit, 4*nodes
-		if beside := s.beside; beside != nil && stop == nil && len(order) > 0 && s.lagWorkers == 0 && s.lnsWorkers() > 1 {
+		if beside != nil && stop == nil && len(order) > 0 && workers > 1 {
 			// The first pass is done: its prices go to the search, which
 			// runs beside the later passes on all workers but one.
 			s.prices = &servicePrices{d: d, val: slices.Clone(val), sp: sp, bound: sum(val) + base, sol: slices.Clone(sol)}
@@ -208,13 +210,12 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 				defer close(done)
 				beside(stop, s.prices.bound)
 			}()
-			s.lagWorkers = 1
+			workers = 1
 		}
 	}
 	if stop != nil {
 		close(stop)
 		<-done
-		s.lagWorkers = 0
 	}
 	bound += sum(val) + m.Offset
 	s.prices = &servicePrices{d: d, val: val, sp: sp, bound: bound, sol: sol}
@@ -443,16 +444,12 @@ func (w *lagrangeWorker) sub(m *highs.Model, sp *serviceSplit, i int, d []float6
 	return sub
 }
 
-// eachService runs f for 0..n−1 on the search's workers; it reports
-// whether every call returned true (a false stops the rest).
-func (s *solver) eachService(n int, f func(i int, w *lagrangeWorker) bool) bool {
+// eachService runs f for 0..n−1 on up to workers goroutines; it
+// reports whether every call returned true (a false stops the rest).
+func (s *solver) eachService(n, workers int, f func(i int, w *lagrangeWorker) bool) bool {
 	var mu sync.Mutex
 	next, ok := 0, true
 	var wg sync.WaitGroup
-	workers := s.lnsWorkers()
-	if s.lagWorkers > 0 {
-		workers = s.lagWorkers
-	}
 	for range min(workers, max(n, 1)) {
 		wg.Add(1)
 		go func() {

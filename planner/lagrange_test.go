@@ -59,10 +59,10 @@ func TestLagrangeBound(t *testing.T) {
 				in := Generate(GenConfig{Seed: seed, Services: 12, Clusters: 5, Regions: 3, Continents: 2})
 				s, lp, mip := lagrangeCaseRows(t, in, rows)
 				tol := 1e-6 * math.Abs(lp.Objective)
-				if floor := s.lagrange(context.Background(), lp, time.Now()); math.Abs(floor-lp.Objective) > tol {
+				if floor := s.lagrange(context.Background(), lp, time.Now(), nil); math.Abs(floor-lp.Objective) > tol {
 					t.Errorf("without per-service MILPs: %.4f, want the LP bound %.4f", floor, lp.Objective)
 				}
-				b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+				b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute), nil)
 				if b < lp.Objective-tol || b > mip.Objective+tol {
 					t.Errorf("bound %.4f outside [LP %.4f, optimum %.4f]", b, lp.Objective, mip.Objective)
 				}
@@ -97,10 +97,10 @@ func TestLagrangeBoundPricesSupply(t *testing.T) {
 	if math.Abs(lp.Objective-11) > 1e-6 || math.Abs(mip.Objective-14) > 1e-6 {
 		t.Fatalf("LP %.4f, optimum %.4f: want 11 and 14", lp.Objective, mip.Objective)
 	}
-	if floor := s.lagrange(context.Background(), lp, time.Now()); math.Abs(floor-11) > 1e-6 {
+	if floor := s.lagrange(context.Background(), lp, time.Now(), nil); math.Abs(floor-11) > 1e-6 {
 		t.Errorf("without the MILPs: %.4f, want 11", floor)
 	}
-	if b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute)); math.Abs(b-14) > 1e-6 {
+	if b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute), nil); math.Abs(b-14) > 1e-6 {
 		t.Errorf("bound %.4f, want 14", b)
 	}
 }
@@ -116,7 +116,7 @@ func TestServicePricesParts(t *testing.T) {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			in := Generate(GenConfig{Seed: seed, Services: 12, Clusters: 5, Regions: 3, Continents: 2})
 			s, lp, mip := lagrangeCase(t, in)
-			b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+			b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute), nil)
 			m, p, x := s.fm.m, s.prices, mip.X
 			coupling := 0.0
 			for _, i := range p.sp.coupling {
@@ -175,7 +175,7 @@ func TestDependencyTotalRows(t *testing.T) {
 			if !rows {
 				s.fm.depTotals = nil
 			}
-			b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+			b := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute), nil)
 			tol := 1e-6 * math.Abs(mip.Objective)
 			if b < lp.Objective-tol || b > mip.Objective+tol {
 				t.Errorf("seed %d rows %v: bound %.4f outside [LP %.4f, optimum %.4f]", seed, rows, b, lp.Objective, mip.Objective)
@@ -237,13 +237,13 @@ func TestLagrangePasses(t *testing.T) {
 	for seed := uint64(1); seed <= 6; seed++ {
 		in := Generate(GenConfig{Seed: seed, Services: 12, Clusters: 5, Regions: 3, Continents: 2})
 		s, lp, mip := lagrangeCaseRows(t, in, false)
-		full := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+		full := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute), nil)
 		func() {
 			defer func(n int) { lagrangeSubNodes = n }(lagrangeSubNodes)
 			lagrangeSubNodes = 1
-			passes := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+			passes := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute), nil)
 			s.opts.LNSRounds = 1
-			one := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+			one := s.lagrange(context.Background(), lp, time.Now().Add(time.Minute), nil)
 			s.opts.LNSRounds = 0
 			tol := 1e-6 * math.Abs(mip.Objective)
 			t.Logf("seed %d: LP %.2f, one pass %.2f, passes %.2f, unlimited %.2f, optimum %.2f", seed, lp.Objective, one, passes, full, mip.Objective)
@@ -281,7 +281,7 @@ func TestPricedMoves(t *testing.T) {
 		if got := s.pricedMoves("plan", r); got != r {
 			t.Errorf("seed %d: moves without prices", seed)
 		}
-		s.lagrange(context.Background(), lp, time.Now().Add(time.Minute))
+		s.lagrange(context.Background(), lp, time.Now().Add(time.Minute), nil)
 		got := s.pricedMoves("plan", r)
 		if !s.feasible(got.X) {
 			t.Errorf("seed %d: the moved plan is not feasible", seed)

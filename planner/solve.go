@@ -278,12 +278,6 @@ type solver struct {
 	prices *servicePrices
 	// search is the phase's neighbourhood search, once it has run.
 	search *search
-	// beside, when set, is run by lagrange once its first pass is done,
-	// with that pass's bound, beside the later passes, until stop is
-	// closed; lagWorkers, when above 0, is how many workers those passes
-	// use.
-	beside     func(stop <-chan struct{}, bound float64)
-	lagWorkers int
 	// coverValue is coverBound's result once coverDone.
 	coverValue float64
 	coverDone  bool
@@ -881,13 +875,10 @@ func (s *solver) relaxation(ctx context.Context, limit time.Duration, log func(s
 		return nil, err
 	}
 	for j, k := range scale {
-		if k == 0 {
-			continue
-		}
-		if r.X != nil {
+		if k > 0 && r.X != nil {
 			r.X[j] /= k
 		}
-		if r.ColDual != nil {
+		if k > 0 && r.ColDual != nil {
 			r.ColDual[j] *= k
 		}
 	}
@@ -974,8 +965,9 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 		deadline = end
 	}
 	engine := r.DualBound
+	var beside func(stop <-chan struct{}, bound float64)
 	if s.opts.LNSRounds == 0 && !s.opts.NoLNS {
-		s.beside = func(stop <-chan struct{}, bound float64) {
+		beside = func(stop <-chan struct{}, bound float64) {
 			cur := *r
 			if bound > cur.DualBound || math.IsNaN(cur.DualBound) {
 				cur.DualBound, cur.Gap = bound, relGap(cur.Objective, bound)
@@ -984,8 +976,7 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 			r = s.lnsWith(ctx, name, s.pricedMoves(name, &cur), end, stop, s.lnsWorkers()-1)
 		}
 	}
-	b := s.lagrange(ctx, lp, deadline)
-	s.beside = nil
+	b := s.lagrange(ctx, lp, deadline, beside)
 	if s.opts.Log != nil {
 		s.opts.Log(fmt.Sprintf("lagrangian bound %s: %.8g (LP %.8g, engine %.8g)", name, b, lp.Objective, engine))
 	}
