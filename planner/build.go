@@ -90,10 +90,12 @@ import (
 // Lagrangian bound solve: per service, and sub-MIPs. On the 500×50
 // benchmark intent at 60 s, the bound rose from about 4,754,000 to
 // 4,759,000 and solver seeds 1–6 ended at 1.64–2.13% (mean 1.76%) where
-// they ended at 2.09–2.37% (mean 2.24%); with θ and π in replicas but
-// continuous, seeds 1 and 3 ended at 2.14% and 2.18%, so the
-// integrality is what gains. (The N+k row in replicas too, with
-// load/cap, took seeds 1–4 to a mean of 1.88%: it stays in load units.)
+// they ended at 2.09–2.37% (mean 2.24%). Runs with an early form of
+// priced moves (lagrange.go) on, seed for seed: with θ and π integer,
+// seeds 1 and 3 ended at 1.70% and 1.28%; in replicas but continuous,
+// at 2.14% and 2.18%, so the integrality is what gains. With the N+k
+// row in replicas too (load/cap), seeds 1–4 ended at a mean of 1.88%
+// against 1.54%: it stays in load units.
 // Its LP relaxation is solved with θ and π in load units (see
 // relaxation), which HiGHS solves faster. On a model routed to
 // clusters, which HiGHS's branch and bound solves whole, θ and π stay
