@@ -354,3 +354,49 @@ func TestLagrangeBeside(t *testing.T) {
 	}
 	t.Logf("start %.2f, plan %.2f after %d sub-MIPs, bound %.2f", s.fm.m.Objective(s.start), r.Objective, s.rounds, b)
 }
+
+// TestCrossover: each service of the witness plan whose priced solution
+// is whole chooses between its placement and that solution, with every
+// route free. Without prices nothing changes; with them the plan stays
+// feasible for the model and for the verifier, never gets dearer, never
+// goes below the MILP optimum, reports its X's objective, and is no
+// dearer than priced moves from the same plan (every set of services
+// priced moves can move is one of the crossover's choices).
+func TestCrossover(t *testing.T) {
+	ctx := context.Background()
+	cheaper := 0
+	for seed := uint64(1); seed <= 6; seed++ {
+		in, witness := GenerateWitness(GenConfig{Seed: seed, Services: 12, Clusters: 5, Regions: 3, Continents: 2})
+		s, lp, mip := lagrangeCase(t, in)
+		x := s.fm.start(witness)
+		r := &highs.Result{HasSolution: true, X: x, Objective: s.fm.m.Objective(x), DualBound: lp.Objective}
+		if got := s.crossover(ctx, "plan", r, time.Now().Add(time.Minute)); got != r {
+			t.Errorf("seed %d: a crossover without prices", seed)
+		}
+		s.lagrange(ctx, lp, time.Now().Add(time.Minute), nil)
+		moved := s.pricedMoves("plan", r)
+		got := s.crossover(ctx, "plan", r, time.Now().Add(time.Minute))
+		if !s.feasible(got.X) {
+			t.Errorf("seed %d: the crossed plan is not feasible", seed)
+		}
+		if v := Verify(in, s.fm.extract(got.X)); v.Err() != nil {
+			t.Errorf("seed %d: the crossed plan fails the verifier: %v", seed, v.Err())
+		}
+		if obj := s.fm.m.Objective(got.X); math.Abs(obj-got.Objective) > 1e-6*math.Abs(obj) || got.Objective > r.Objective {
+			t.Errorf("seed %d: objective %.4f (of its X %.4f) from %.4f", seed, got.Objective, obj, r.Objective)
+		}
+		if got.Objective < mip.Objective-1e-6*math.Abs(mip.Objective) {
+			t.Errorf("seed %d: %.4f is below the optimum %.4f", seed, got.Objective, mip.Objective)
+		}
+		if got.Objective > moved.Objective+1e-6*math.Abs(moved.Objective) {
+			t.Errorf("seed %d: crossover %.4f, priced moves %.4f", seed, got.Objective, moved.Objective)
+		}
+		if got.Objective < r.Objective {
+			cheaper++
+		}
+		t.Logf("seed %d: witness %.2f, priced moves %.2f, crossover %.2f, optimum %.2f", seed, r.Objective, moved.Objective, got.Objective, mip.Objective)
+	}
+	if cheaper == 0 {
+		t.Error("no plan became cheaper: the test shows nothing")
+	}
+}

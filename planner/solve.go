@@ -941,13 +941,14 @@ func (s *solver) lagrangeWanted(name string, r *highs.Result) bool {
 }
 
 // lagrangeBound raises r's bound to the Lagrangian bound where that is
-// higher, and returns r improved by priced moves (pricedMoves). It
-// solves the LP relaxation first unless the engine just did, and gives
-// the per-service MILPs lagrangeShare of the phase's budget (ending by
-// end). Against the clock, with more than one worker, once the MILPs'
-// first pass is done the plan takes its priced moves and the
-// neighbourhood search runs, at that pass's prices, on all workers but
-// one beside the later passes (see lagrange).
+// higher, and returns r improved by priced moves (pricedMoves) and the
+// crossover (crossover.go). It solves the LP relaxation first unless
+// the engine just did, and gives the per-service MILPs lagrangeShare of
+// the phase's budget (lagrangeShareAlone when the search cannot run
+// beside them), ending by end. Against the clock, with more than one
+// worker, once the MILPs' first pass is done the plan takes its priced
+// moves and the neighbourhood search runs, at that pass's prices, on
+// all workers but one beside the later passes (see lagrange).
 func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result, budget time.Duration, end time.Time) *highs.Result {
 	lp := s.lp
 	if lp == nil {
@@ -960,7 +961,11 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 		}
 		s.lp = lp
 	}
-	deadline := time.Now().Add(time.Duration(lagrangeShare * float64(budget)))
+	share := lagrangeShareAlone
+	if s.opts.LNSRounds == 0 && !s.opts.NoLNS && s.lnsWorkers() > 1 {
+		share = lagrangeShare
+	}
+	deadline := time.Now().Add(time.Duration(share * float64(budget)))
 	if s.opts.LNSRounds > 0 || deadline.After(end) {
 		deadline = end
 	}
@@ -984,7 +989,7 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 		r.DualBound, r.Gap = b, relGap(r.Objective, b)
 		s.progress(name, r, false)
 	}
-	return s.pricedMoves(name, r)
+	return s.crossover(ctx, name, s.pricedMoves(name, r), end)
 }
 
 // result turns the last phase's engine result into a Result.
