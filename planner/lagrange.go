@@ -69,7 +69,12 @@ import (
 // 4,759,000, plans 4.799–4.802M where it gave 4.810–4.814M). Without
 // the search beside them, the passes would hold every worker, so the
 // share stays at the 0.15 measured before.
+//
+// The share is of the phase's budget up to lagrangeSpan: a longer solve
+// would otherwise wait for the passes' end before the crossover, where a
+// 60 s solve already reaches a 1% gap.
 const (
+	lagrangeSpan       = time.Minute
 	lagrangeShare      = 0.85
 	lagrangeShareAlone = 0.15
 	lagrangeSubLimit   = 200 * time.Millisecond

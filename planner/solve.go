@@ -965,7 +965,10 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 	if s.opts.LNSRounds == 0 && !s.opts.NoLNS && s.lnsWorkers() > 1 {
 		share = lagrangeShare
 	}
-	deadline := time.Now().Add(time.Duration(share * float64(budget)))
+	deadline := time.Now().Add(time.Duration(share * float64(min(budget, lagrangeSpan))))
+	if last := end.Add(-time.Duration(crossoverShare * float64(budget))); deadline.After(last) {
+		deadline = last // the crossover's time
+	}
 	if s.opts.LNSRounds > 0 || deadline.After(end) {
 		deadline = end
 	}
