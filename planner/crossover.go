@@ -191,9 +191,5 @@ func (s *solver) crossover(ctx context.Context, name string, r *highs.Result, en
 	if !better {
 		return r
 	}
-	out := *r
-	out.X, out.Objective, out.RowActivity = y, obj, nil
-	out.Gap = relGap(obj, r.DualBound)
-	s.improved(name, &out)
-	return &out
+	return s.newPlan(name, r, y, obj)
 }

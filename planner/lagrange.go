@@ -322,6 +322,11 @@ func (s *solver) pricedMoves(name string, r *highs.Result) *highs.Result {
 	if moved == 0 {
 		return r
 	}
+	return s.newPlan(name, r, x, obj)
+}
+
+// newPlan is r with plan x of objective obj, reported as improved.
+func (s *solver) newPlan(name string, r *highs.Result, x []float64, obj float64) *highs.Result {
 	out := *r
 	out.X, out.Objective, out.RowActivity = x, obj, nil
 	out.Gap = relGap(obj, r.DualBound)
