@@ -70,9 +70,10 @@ import (
 // the search beside them, the passes would hold every worker, so the
 // share stays at the 0.15 measured before.
 //
-// The share is of the phase's budget up to lagrangeSpan: a longer solve
-// would otherwise wait for the passes' end before the crossover, where a
-// 60 s solve already reaches a 1% gap.
+// That share is of the phase's budget up to lagrangeSpan: a longer
+// solve would otherwise wait for the passes' end before the crossover,
+// where a 60 s solve already reaches a 1% gap. lagrangeShareAlone is of
+// the whole budget, as before.
 const (
 	lagrangeSpan       = time.Minute
 	lagrangeShare      = 0.85

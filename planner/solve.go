@@ -944,11 +944,12 @@ func (s *solver) lagrangeWanted(name string, r *highs.Result) bool {
 // higher, and returns r improved by priced moves (pricedMoves) and the
 // crossover (crossover.go). It solves the LP relaxation first unless
 // the engine just did, and gives the per-service MILPs lagrangeShare of
-// the phase's budget (lagrangeShareAlone when the search cannot run
-// beside them), ending by end. Against the clock, with more than one
-// worker, once the MILPs' first pass is done the plan takes its priced
-// moves and the neighbourhood search runs, at that pass's prices, on
-// all workers but one beside the later passes (see lagrange).
+// the phase's budget up to lagrangeSpan (lagrangeShareAlone of all of
+// it when the search cannot run beside them), ending by end less the
+// crossover's share. Against the clock, with more than one worker, once
+// the MILPs' first pass is done the plan takes its priced moves and the
+// neighbourhood search runs, at that pass's prices, on all workers but
+// one beside the later passes (see lagrange).
 func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result, budget time.Duration, end time.Time) *highs.Result {
 	lp := s.lp
 	if lp == nil {
@@ -961,11 +962,11 @@ func (s *solver) lagrangeBound(ctx context.Context, name string, r *highs.Result
 		}
 		s.lp = lp
 	}
-	share := lagrangeShareAlone
+	span := time.Duration(lagrangeShareAlone * float64(budget))
 	if s.opts.LNSRounds == 0 && !s.opts.NoLNS && s.lnsWorkers() > 1 {
-		share = lagrangeShare
+		span = time.Duration(lagrangeShare * float64(min(budget, lagrangeSpan)))
 	}
-	deadline := time.Now().Add(time.Duration(share * float64(min(budget, lagrangeSpan))))
+	deadline := time.Now().Add(span)
 	if last := end.Add(-time.Duration(crossoverShare * float64(budget))); deadline.After(last) {
 		deadline = last // the crossover's time
 	}
