@@ -283,18 +283,7 @@ func TestPricedMoves(t *testing.T) {
 		}
 		s.lagrange(context.Background(), lp, time.Now().Add(time.Minute), nil)
 		got := s.pricedMoves("plan", r)
-		if !s.feasible(got.X) {
-			t.Errorf("seed %d: the moved plan is not feasible", seed)
-		}
-		if v := Verify(in, s.fm.extract(got.X)); v.Err() != nil {
-			t.Errorf("seed %d: the moved plan fails the verifier: %v", seed, v.Err())
-		}
-		if obj := s.fm.m.Objective(got.X); math.Abs(obj-got.Objective) > 1e-6*math.Abs(obj) || got.Objective > r.Objective {
-			t.Errorf("seed %d: objective %.4f (of its X %.4f) from %.4f", seed, got.Objective, obj, r.Objective)
-		}
-		if got.Objective < mip.Objective-1e-6*math.Abs(mip.Objective) {
-			t.Errorf("seed %d: %.4f is below the optimum %.4f", seed, got.Objective, mip.Objective)
-		}
+		checkImproved(t, s, in, fmt.Sprintf("seed %d: the moved plan", seed), r, got, mip.Objective)
 		if got.Objective < r.Objective {
 			cheaper++
 		}
@@ -376,18 +365,7 @@ func TestCrossover(t *testing.T) {
 		s.lagrange(ctx, lp, time.Now().Add(time.Minute), nil)
 		moved := s.pricedMoves("plan", r)
 		got := s.crossover(ctx, "plan", r, time.Now().Add(time.Minute))
-		if !s.feasible(got.X) {
-			t.Errorf("seed %d: the crossed plan is not feasible", seed)
-		}
-		if v := Verify(in, s.fm.extract(got.X)); v.Err() != nil {
-			t.Errorf("seed %d: the crossed plan fails the verifier: %v", seed, v.Err())
-		}
-		if obj := s.fm.m.Objective(got.X); math.Abs(obj-got.Objective) > 1e-6*math.Abs(obj) || got.Objective > r.Objective {
-			t.Errorf("seed %d: objective %.4f (of its X %.4f) from %.4f", seed, got.Objective, obj, r.Objective)
-		}
-		if got.Objective < mip.Objective-1e-6*math.Abs(mip.Objective) {
-			t.Errorf("seed %d: %.4f is below the optimum %.4f", seed, got.Objective, mip.Objective)
-		}
+		checkImproved(t, s, in, fmt.Sprintf("seed %d: the crossed plan", seed), r, got, mip.Objective)
 		if got.Objective > moved.Objective+1e-6*math.Abs(moved.Objective) {
 			t.Errorf("seed %d: crossover %.4f, priced moves %.4f", seed, got.Objective, moved.Objective)
 		}
@@ -398,5 +376,24 @@ func TestCrossover(t *testing.T) {
 	}
 	if cheaper == 0 {
 		t.Error("no plan became cheaper: the test shows nothing")
+	}
+}
+
+// checkImproved checks got, a plan made from r: feasible for the model
+// and for the verifier, its objective its X's, no dearer than r and not
+// below the optimum.
+func checkImproved(t *testing.T, s *solver, in *Intent, what string, r, got *highs.Result, optimum float64) {
+	t.Helper()
+	if !s.feasible(got.X) {
+		t.Errorf("%s is not feasible", what)
+	}
+	if v := Verify(in, s.fm.extract(got.X)); v.Err() != nil {
+		t.Errorf("%s fails the verifier: %v", what, v.Err())
+	}
+	if obj := s.fm.m.Objective(got.X); math.Abs(obj-got.Objective) > 1e-6*math.Abs(obj) || got.Objective > r.Objective {
+		t.Errorf("%s: objective %.4f (of its X %.4f) from %.4f", what, got.Objective, obj, r.Objective)
+	}
+	if got.Objective < optimum-1e-6*math.Abs(optimum) {
+		t.Errorf("%s: %.4f is below the optimum %.4f", what, got.Objective, optimum)
 	}
 }
