@@ -1035,14 +1035,7 @@ func (se *search) restrict(h *hood, x []float64, limit int) (*highs.Model, []int
 				fixed += rv[k] * x[j]
 			}
 		}
-		lo, hi := m.RowLower[i]-fixed, m.RowUpper[i]-fixed
-		if len(idx) == 1 {
-			// A row with one free entry is a bound on that column: most
-			// rows of a cluster's z are, and as bounds they cost nothing.
-			tightenCol(sub, idx[0], val[0], lo, hi)
-			continue
-		}
-		sub.AddRow(lo, hi, idx, val)
+		addRow(sub, m.RowLower[i]-fixed, m.RowUpper[i]-fixed, idx, val)
 	}
 	for _, j := range cols {
 		se.index[j] = -1
@@ -1071,6 +1064,21 @@ func relGap(obj, bound float64) float64 {
 		return math.Inf(1)
 	}
 	return math.Max(0, (obj-bound)/math.Abs(obj))
+}
+
+// addRow adds lo ≤ Σ_k val[k]·x[idx[k]] ≤ hi, a model row with its
+// fixed columns moved into lo and hi, to sub: a row with one free entry
+// as a bound on that column (most rows of a cluster's z are, and as
+// bounds they cost nothing), a row with none not at all (the plan the
+// fixed values come from meets it).
+func addRow(sub *highs.Model, lo, hi float64, idx []int, val []float64) {
+	switch len(idx) {
+	case 0:
+	case 1:
+		tightenCol(sub, idx[0], val[0], lo, hi)
+	default:
+		sub.AddRow(lo, hi, idx, val)
+	}
 }
 
 // tightenCol intersects column j's bounds with lo ≤ a·x ≤ hi. The
