@@ -35,7 +35,8 @@ func BenchmarkPlan500x50(b *testing.B) {
 
 // BenchmarkPlan500x50Long is BenchmarkPlan500x50 with a time limit of
 // 15 minutes: how long the 1% gap takes when the limit does not stop it
-// (the Lagrangian bound gets 15% of the limit; see lagrange.go).
+// (with two workers the Lagrangian bound's passes get 85% of the first
+// minute, then the crossover runs; see lagrange.go and crossover.go).
 //
 //	go test ./planner -run '^$' -bench Plan500x50Long -benchtime 1x -timeout 30m
 func BenchmarkPlan500x50Long(b *testing.B) {

@@ -174,12 +174,13 @@ func (s *solver) lagrange(ctx context.Context, lp *highs.Result, deadline time.T
 	// and beside (from lagrangeBound: the search, at the first pass's
 	// prices and bound) on the others until they end. On that intent the
 	// first pass took about 16 s of two workers and gave 4,766,177; a
-	// 900 s solve, whose passes have 135 s, then had the search improve
-	// the plan for those 120 s instead of waiting, and reached a 1% gap
-	// when the passes ended: at 144.4 s (0.811%: 4,813,544 / 4,774,507;
-	// the Plan500x50Long benchmark), where it had reached it at 199.8 s.
-	// A 60 s solve's 9 s share ends within the first pass, so it runs as
-	// before.
+	// 900 s solve whose passes had 135 s (a share of 0.15, before the
+	// crossover) then had the search improve the plan for those 120 s
+	// instead of waiting, and reached a 1% gap when the passes ended: at
+	// 144.4 s (0.811%: 4,813,544 / 4,774,507; the Plan500x50Long
+	// benchmark), where it had reached it at 199.8 s. With the share of
+	// lagrangeShare a 60 s solve's first pass ends too, and the search
+	// runs beside the later passes.
 	rounds := s.opts.LNSRounds > 0
 	limit, nodes := lagrangeSubLimit, lagrangeSubNodes
 	base := bound + m.Offset
